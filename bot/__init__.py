@@ -1,0 +1,1 @@
+"""briefbot's Telegram front end."""

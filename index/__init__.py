@@ -1,0 +1,1 @@
+"""briefbot's retrieval library: briefing files in, verbatim quotes with citations out."""
