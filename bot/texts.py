@@ -1,0 +1,128 @@
+"""Every user-facing string of the bot, in one place so wording is reviewed together.
+
+Strings holding Telegram HTML say so; placeholders are filled with already-escaped text only.
+"""
+
+from __future__ import annotations
+
+EXAMPLES = (
+    "消薄飞地累计返利多少？",
+    "松阳-余姚山海协作产业园入驻了多少家企业？",
+    "余姚市到位援建资金多少？",
+)
+
+_EXAMPLE_LINES = "\n".join(f"• {example}" for example in EXAMPLES)
+
+# HTML
+START = (
+    "您好！我可以回答关于已收录<b>工作简报</b>的问题，并逐字引用原文、注明出处（期号、日期、章节）。\n\n"
+    "直接发送问题即可，例如：\n"
+    f"{_EXAMPLE_LINES}\n\n"
+    "发送 /help 查看全部用法。"
+)
+
+# HTML
+HELP = (
+    "<b>用法</b>\n"
+    "• 私聊：直接发送问题。\n"
+    "• 群组：@我 提问、回复我的消息，或发送 /ask 问题。\n\n"
+    "<b>示例</b>\n"
+    f"{_EXAMPLE_LINES}\n\n"
+    "<b>命令</b>\n"
+    "/ask 问题 — 在群组中提问\n"
+    "/briefings — 已收录的简报（标题、期号、日期）\n"
+    "/cite — 把本会话上一个回答整理成可粘贴的引用格式\n"
+    "/help — 本说明\n\n"
+    "回答下方的按钮：更多出处、上下文、引用格式、👍/👎 反馈。\n"
+    "回答只引用简报原文；简报中没有写到的内容，我会直接说明未找到。"
+)
+
+HELP_ADMIN = (
+    "\n\n<b>管理员</b>\n"
+    "/status — 索引规模、模型与构建时间\n"
+    "/reindex — 重新建立索引（期间照常回答）\n"
+    "直接发送 .docx / .pdf / .txt / .md 文件即可收录新简报。"
+)
+
+COMMANDS = (
+    ("ask", "提问（群组中使用）"),
+    ("briefings", "已收录的简报"),
+    ("cite", "上一个回答的引用格式"),
+    ("help", "用法与示例"),
+    ("start", "开始"),
+)
+ADMIN_COMMANDS = (
+    ("status", "索引状态（管理员）"),
+    ("reindex", "重建索引（管理员）"),
+)
+
+NOT_ALLOWED = "抱歉，您没有使用本机器人的权限。如需开通，请联系管理员。"
+ADMIN_ONLY = "该操作仅限管理员。"
+APOLOGY = "抱歉，处理时出现内部错误，已记录。请稍后再试。"
+
+EMPTY_QUESTION = "请输入问题，例如：" + EXAMPLES[0]
+ASK_USAGE = "用法：/ask 问题，例如 /ask " + EXAMPLES[0]
+NO_WORDS = "请用文字描述您的问题，例如：" + EXAMPLES[0]
+TOO_LONG = "问题太长了（{length} 字）。请把问题控制在 {limit} 字以内。"
+
+NOT_FOUND = "未在已收录的简报中找到与“{question}”直接相关的内容。"
+NEAREST = "最接近的章节："
+NOT_FOUND_HINT = "可以换个说法，或发送 /briefings 查看已收录的简报。"
+
+AS_OF = "截至 {date}"
+SOURCE_PREFIX = "——"
+CITE_SOURCE = "出处："
+MORE_HEADER = "更多出处"
+NO_MORE = "没有更多出处了。"
+CONTEXT_HEADER = "上下文"
+CITE_HEADER = "引用格式"
+CITE_HINT = "（点按代码块即可复制）"
+NO_LAST_ANSWER = "本会话还没有可引用的回答。先提一个问题吧。"
+NOTHING_TO_CITE = "这个回答没有可引用的原文。"
+
+BUTTON_MORE = "更多出处"
+BUTTON_CONTEXT = "上下文"
+BUTTON_CITE = "引用格式"
+BUTTON_UP = "👍"
+BUTTON_DOWN = "👎"
+EXPIRED = "这个回答已过期，请重新提问。"
+THANKS = "已记录，谢谢反馈！"
+
+BRIEFINGS_HEADER = "已收录 {count} 份简报"
+BRIEFINGS_ORDER = "（新的在前）："
+BRIEFINGS_EMPTY = "目前还没有收录任何简报。"
+BRIEFING_SENTENCES = "{count} 句"
+
+# HTML
+STATUS = (
+    "<b>索引状态</b>\n"
+    "文件：{files}\n"
+    "句子：{sentences}\n"
+    "向量：{vectors}（维度 {dimension}）\n"
+    "模型：<code>{model}</code>\n"
+    "构建时间：{built_at}\n"
+    "位置：<code>{path}</code>"
+)
+
+REINDEX_BUSY = "已有重建任务在进行，请稍候。"
+REINDEX_STARTED = "正在重建索引…期间照常回答问题。"
+REINDEX_PROGRESS = "正在重建索引…\n{stage}：{done}/{total}"
+STAGES = {"read": "读取文件", "embed": "计算向量", "write": "写入索引"}
+REINDEX_DONE_TITLE = "索引已更新"
+REINDEX_DONE = (
+    "文件：{files}（新读取 {indexed}，沿用 {reused}）\n"
+    "句子：{sentences}，新计算向量：{embedded}\n"
+    "用时：{seconds:.1f} 秒"
+)
+REINDEX_SKIPPED = "未能读取（已跳过）："
+REINDEX_FAILED = "<b>重建失败</b>，仍在使用原索引。\n原因：{reason}"
+REINDEX_FAILED_INTERNAL = "<b>重建失败</b>（内部错误，已记录），仍在使用原索引。"
+
+UPLOAD_ADMIN_ONLY = "只有管理员可以上传简报。"
+UPLOAD_BAD_TYPE = "不支持该文件类型。请发送 .docx、.pdf、.txt 或 .md 文件。"
+UPLOAD_TOO_BIG = "文件太大（{size:.1f} MB），上限为 {limit} MB。"
+UPLOAD_BAD_NAME = "文件名无法使用，请改名后重新发送。"
+UPLOAD_DOWNLOAD_FAILED = "文件下载失败，请稍后重新发送。"
+UPLOAD_UNREADABLE = "无法读取该文件，未保存。\n原因：{reason}"
+UPLOAD_SAVED = "已保存为 <code>{name}</code>，开始建立索引…"
+UPLOAD_SAME = "相同内容的文件已存在：<code>{name}</code>，无需重复收录。"

@@ -1,0 +1,227 @@
+"""Question + retrieved sentences → Answer: re-scoring, the figure, the tightest span, abstaining."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.cite import citation, source_of
+from index.figures import figure_kind, find_figures
+from index.provenance import check_answer
+from index.question import Intent, sentence_fits, understand
+from index.records import Answer, Briefing, Figure, Quote, Sentence, Source
+from index.search import Hit, Mode, Searcher
+from index.tokenize import key_terms
+
+MAX_QUESTION = 500  # characters; longer text is not a question but a pasted document
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How sentence-level evidence is combined; calibrated on bench/ questions (docs/quality.md)."""
+
+    fused: float = 1.0
+    window: float = 0.3  # a neighbour's retrieval score lends support to the sentence beside it
+    fit: float = 0.35  # the sentence holds the kind of answer asked for (an amount, a count, …)
+    terms_sentence: float = 0.45
+    terms_context: float = 0.25
+    heading_penalty: float = 0.5
+    min_coverage: float = 0.5  # share of the question's key terms the evidence must contain
+    min_dense: float = 0.80  # below this cosine nothing is an answer, whatever the words say
+
+
+@dataclass(frozen=True)
+class Scored:
+    briefing: Briefing
+    sentence: Sentence
+    score: float
+    coverage: float  # share of key terms found in the sentence or its context
+    dense: float
+
+
+def build_answer(
+    question: str, searcher: Searcher, mode: Mode = "hybrid", weights: Weights | None = None, top: int = 3
+) -> Answer:
+    """Answer one (already validated) question from one snapshot; every quote is verbatim."""
+    w = weights or Weights()
+    intent = understand(question)
+    terms = key_terms(question)
+    hits = searcher.search(question, k=30, mode=mode)
+    ranked = _rescore(searcher, question, hits, intent, terms, w)
+    if not ranked:
+        return Answer(question=question, answered=False, answer=None, figure=None, quotes=())
+    best = ranked[0]
+    answered = _supported(best, terms, w)
+    if not answered:
+        nearest = _nearest_sections(ranked)
+        return Answer(question=question, answered=False, answer=None, figure=None, quotes=(), nearest=nearest)
+    ordered = _newest_first(ranked, best, terms)
+    quotes = tuple(_quote(s) for s in ordered[:top])
+    lead = ordered[0]
+    figure = pick_figure(lead.sentence, intent, terms) if intent.wants_figure else None
+    span = tightest_span(lead.sentence, figure, terms)
+    answer = Answer(
+        question=question, answered=True, answer=span, figure=figure, quotes=quotes,
+        as_of=lead.briefing.date,
+    )
+    check_answer(answer, {s.briefing.file: s.briefing.text for s in ordered[:top]})
+    return answer
+
+
+def _rescore(
+    searcher: Searcher, question: str, hits: list[Hit], intent: Intent, terms: list[str], w: Weights
+) -> list[Scored]:
+    if not hits:
+        return []
+    top_fused = max(h.fused for h in hits)
+    fused = {h.row: h.fused / top_fused for h in hits}
+    dense = {h.row: h.dense for h in hits}
+    rows = set(fused)
+    for h in hits:  # a figure often sits beside the sentence that names its subject
+        for n in (h.row - 1, h.row + 1):
+            if 0 <= n < len(searcher.snapshot.units) and _same_section(searcher, h.row, n):
+                rows.add(n)
+    missing = [r for r in rows if r not in dense]
+    for r, cos in zip(missing, searcher.dense_scores(question, missing), strict=True):
+        dense[r] = float(cos)
+    scored = []
+    for r in rows:
+        b, s = searcher.sentence(r)
+        neighbours = [fused.get(n, 0.0) for n in (r - 1, r + 1) if _same_section(searcher, r, n)]
+        base = w.fused * fused.get(r, 0.0) + w.window * max(neighbours, default=0.0)
+        in_sentence, in_context = _coverage(b, s, searcher, r, terms)
+        score = (
+            base
+            + w.fit * sentence_fits(intent, s.text)
+            + w.terms_sentence * in_sentence
+            + w.terms_context * in_context
+            - (w.heading_penalty if s.kind != "sentence" else 0.0)
+        )
+        scored.append(Scored(b, s, score, max(in_sentence, in_context), dense.get(r, 0.0)))
+    scored.sort(key=lambda x: (-x.score, x.briefing.file, x.sentence.index))
+    return scored
+
+
+def _same_section(searcher: Searcher, a: int, b: int) -> bool:
+    if not (0 <= b < len(searcher.snapshot.units)):
+        return False
+    ua, ub = searcher.snapshot.units[a], searcher.snapshot.units[b]
+    if ua.file != ub.file:
+        return False
+    _, sa = searcher.sentence(a)
+    _, sb = searcher.sentence(b)
+    return sa.section == sb.section
+
+
+def _coverage(b: Briefing, s: Sentence, searcher: Searcher, row: int, terms: list[str]) -> tuple[float, float]:
+    """Share of key terms in the sentence itself, and in the sentence with its context."""
+    if not terms:
+        return 0.0, 0.0
+    context = [s.text, b.title, b.file, " ".join(s.section_titles), b.issue_label or ""]
+    for n in (row - 1, row + 1):
+        if _same_section(searcher, row, n):
+            context.append(searcher.sentence(n)[1].text)
+    whole = " ".join(context)
+    in_sentence = sum(1 for t in terms if t in s.text) / len(terms)
+    in_context = sum(1 for t in terms if t in whole) / len(terms)
+    return in_sentence, in_context
+
+
+def _supported(best: Scored, terms: list[str], w: Weights) -> bool:
+    """Refuse on evidence, not on similarity alone: the key terms must be found where the answer is."""
+    if best.dense < w.min_dense:
+        return False
+    return not (terms and best.coverage < w.min_coverage)
+
+
+def _newest_first(ranked: list[Scored], best: Scored, terms: list[str]) -> list[Scored]:
+    """When several briefings report the same thing, the newest leads and the older follow it."""
+    same_thing = [
+        s for s in ranked[:10]
+        if s.score >= best.score - 0.25 and s.briefing.date and s.briefing.file != best.briefing.file
+        and s.coverage >= best.coverage and s.briefing.title == best.briefing.title
+    ]
+    group = [best, *same_thing]
+    group.sort(key=lambda s: s.briefing.date or "", reverse=True)
+    rest = [s for s in ranked if s not in group]
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for s in [*group, *rest]:
+        key = (s.briefing.file, s.sentence.index)
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return out
+
+
+def _quote(s: Scored) -> Quote:
+    src = source_of(s.briefing, s.sentence)
+    return Quote(
+        text=s.sentence.text, start=s.sentence.start, end=s.sentence.end, score=round(s.score, 4),
+        source=src, citation=citation(src),
+    )
+
+
+def _nearest_sections(ranked: list[Scored], limit: int = 3) -> tuple[Source, ...]:
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    out: list[Source] = []
+    for s in ranked:
+        key = (s.briefing.file, s.sentence.section)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(source_of(s.briefing, s.sentence))
+        if len(out) == limit:
+            break
+    return tuple(out)
+
+
+_KIND_UNITS = {"money": "money", "rate": "rate", "count": "count"}
+
+
+def pick_figure(s: Sentence, intent: Intent, terms: list[str]) -> Figure | None:
+    """The figure the question asks for: of the right kind, nearest to the question's words."""
+    figures = find_figures(s.text, s.start)
+    if not figures:
+        return None
+    wanted = _KIND_UNITS.get(intent.kind)
+    fitting = [f for f in figures if wanted is None or figure_kind(f) == wanted]
+    if intent.unit_hint:
+        by_unit = [f for f in fitting if f.unit.startswith(intent.unit_hint) or intent.unit_hint in f.unit]
+        fitting = by_unit or fitting
+    pool = fitting or ([] if wanted else figures)
+    if not pool:
+        return None
+    anchors = [s.start + i for t in terms for i in _find_all(s.text, t)]
+    if not anchors:
+        return pool[0]
+    return min(pool, key=lambda f: min(abs(f.start - a) for a in anchors))
+
+
+def _find_all(text: str, term: str) -> list[int]:
+    out, i = [], text.find(term)
+    while i >= 0:
+        out.append(i)
+        i = text.find(term, i + 1)
+    return out
+
+
+def tightest_span(s: Sentence, figure: Figure | None, terms: list[str]) -> str:
+    """The clause that holds the figure (or the most key terms), as a verbatim substring."""
+    clauses = s.clauses or ((s.start, s.end),)
+    if figure is not None and figure.start >= 0:
+        for i, (a, b) in enumerate(clauses):
+            if a <= figure.start and figure.end <= b:
+                start = a
+                # "累计返利 932.7 万元" needs its verb; a bare "82.06 亿元" clause borrows the one before.
+                if b - a < 8 and i > 0:
+                    start = clauses[i - 1][0]
+                return _trim(s, start, b)
+    if terms:
+        best = max(clauses, key=lambda c: sum(t in s.text[c[0] - s.start : c[1] - s.start] for t in terms))
+        return _trim(s, best[0], best[1])
+    return s.text
+
+
+def _trim(s: Sentence, start: int, end: int) -> str:
+    text = s.text[start - s.start : end - s.start]
+    return text.rstrip("，、：；。,:;！？ ")

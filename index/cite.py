@@ -1,0 +1,49 @@
+"""Where a sentence stands, and the citation line read out in a meeting (pure)."""
+
+from __future__ import annotations
+
+from index.records import Briefing, Sentence, Source
+
+
+def source_of(b: Briefing, s: Sentence) -> Source:
+    return Source(
+        file=b.file, title=b.title, issue=b.issue_label, date=b.date,
+        section=s.section, section_titles=s.section_titles,
+    )
+
+
+def chinese_date(iso: str | None) -> str | None:
+    """"2022-09-20" → "2022年9月20日"."""
+    if not iso:
+        return None
+    parts = iso.split("-")
+    if len(parts) != 3:
+        return iso
+    y, m, d = parts
+    return f"{int(y)}年{int(m)}月{int(d)}日"
+
+
+def citation(src: Source) -> str:
+    """《宁波支援合作工作简报》2022年第10期（2022年9月20日）一、（二）"""
+    text = f"《{src.title}》"
+    if src.issue:
+        text += src.issue
+    date = chinese_date(src.date)
+    if date:
+        text += f"（{date}）"
+    labels = [label for label in src.section if label]
+    if labels == ["编者按"]:
+        return text + "编者按"
+    return text + "".join(labels)
+
+
+def reference(src: Source) -> str:
+    """A GB/T 7714-style reference for meeting notes: issuer, title [N], issue, date."""
+    parts = [f"{src.title}[N]"]
+    if src.issue:
+        parts.append(src.issue)
+    date = src.date
+    tail = f". {date}" if date else ""
+    section = "".join(label for label in src.section if label)
+    where = f"：{section}" if section else ""
+    return "，".join(parts) + tail + where + "."

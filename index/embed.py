@@ -1,0 +1,148 @@
+"""Text → unit vectors: the Embedder seam, the sentence-transformers implementation and a fake for tests."""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+import zlib
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from index.config import DEFAULT_MODEL, Settings
+from index.errors import ModelUnavailable
+from index.model import Log, default_model_name, load_sentence_transformer, prepare_model
+
+__all__ = ["BatchProgress", "Embedder", "FakeEmbedder", "SentenceTransformerEmbedder", "load_embedder"]
+
+Vectors = NDArray[np.float32]
+BatchProgress = Callable[[int, int], None]  # (texts done, texts in total), after each batch
+
+BATCH_SIZE = 64
+FAKE_MODEL = "fake"
+
+
+class Embedder(Protocol):
+    """Turns texts into float32 rows of length `dimension`, each of unit length (inner product = cosine)."""
+
+    name: str  # recorded in the index manifest: an index is only searched with the model that built it
+    dimension: int
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        """Vectors for questions, shape (len(texts), dimension)."""
+        ...
+
+    def encode_documents(self, texts: Sequence[str], progress: BatchProgress | None = None) -> Vectors:
+        """Vectors for indexed passages, shape (len(texts), dimension); progress is called after each batch."""
+        ...
+
+
+def load_embedder(settings: Settings, log: Log | None = None) -> Embedder:
+    """The embedder settings.model names; raises ModelUnavailable with a message a user can act on."""
+    if settings.model == FAKE_MODEL:
+        return FakeEmbedder()
+    path = prepare_model(settings, log)
+    name = default_model_name() if settings.model == DEFAULT_MODEL else settings.model
+    return SentenceTransformerEmbedder(path, name)
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model on the CPU, using its saved "query"/"document" prompts."""
+
+    def __init__(
+        self, model: str, name: str | None = None, *, batch_size: int = BATCH_SIZE, threads: int | None = None
+    ) -> None:
+        self._model: Any = load_sentence_transformer(model)
+        _set_torch_threads(threads)
+        dimension = self._model.get_embedding_dimension()
+        if not dimension:
+            raise ModelUnavailable(f"Model {model!r} does not say how long its vectors are: use another model.")
+        self.name = name or model
+        self.dimension = int(dimension)
+        self.batch_size = batch_size
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dimension), np.float32)
+        return self._encode(self._model.encode_query, list(texts))
+
+    def encode_documents(self, texts: Sequence[str], progress: BatchProgress | None = None) -> Vectors:
+        total = len(texts)
+        out = np.zeros((total, self.dimension), np.float32)
+        # Longest first, so each batch pads to similar lengths and any memory peak comes early.
+        order = sorted(range(total), key=lambda i: len(texts[i]), reverse=True)
+        for start in range(0, total, self.batch_size):
+            rows = order[start : start + self.batch_size]
+            out[rows] = self._encode(self._model.encode_document, [texts[i] for i in rows])
+            if progress is not None:
+                progress(start + len(rows), total)
+        return out
+
+    def _encode(self, method: Callable[..., Any], texts: list[str]) -> Vectors:
+        vectors = method(texts, batch_size=self.batch_size, show_progress_bar=False, convert_to_numpy=True)
+        return _unit_rows(np.asarray(vectors, dtype=np.float32))
+
+
+class FakeEmbedder:
+    """Deterministic and fast, without torch: hashed character unigrams and bigrams, normalised.
+
+    Texts sharing many characters get close vectors, so retrieval tests with it mean something.
+    The counters let tests check what a rebuild sent to the model.
+    """
+
+    def __init__(self, dimension: int = 64, *, batch_size: int = BATCH_SIZE) -> None:
+        self.name = FAKE_MODEL
+        self.dimension = dimension
+        self.batch_size = batch_size
+        self.query_calls = 0
+        self.queries_encoded = 0
+        self.document_calls = 0
+        self.documents_encoded = 0
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        self.query_calls += 1
+        self.queries_encoded += len(texts)
+        return self._encode(texts)
+
+    def encode_documents(self, texts: Sequence[str], progress: BatchProgress | None = None) -> Vectors:
+        self.document_calls += 1
+        self.documents_encoded += len(texts)
+        total = len(texts)
+        out = np.zeros((total, self.dimension), np.float32)
+        for start in range(0, total, self.batch_size):
+            out[start : start + self.batch_size] = self._encode(texts[start : start + self.batch_size])
+            if progress is not None:
+                progress(min(start + self.batch_size, total), total)
+        return out
+
+    def _encode(self, texts: Sequence[str]) -> Vectors:
+        out = np.zeros((len(texts), self.dimension), np.float32)
+        for row, text in enumerate(texts):
+            chars = [c for c in unicodedata.normalize("NFKC", text).lower() if not c.isspace()]
+            for gram in chars + [a + b for a, b in zip(chars, chars[1:], strict=False)]:
+                code = zlib.crc32(gram.encode("utf-8"))  # stable across runs, unlike hash()
+                out[row, code % self.dimension] += 1.0 if code & (1 << 20) else -1.0
+        return _unit_rows(out)
+
+
+def _unit_rows(vectors: Vectors) -> Vectors:
+    """Rows scaled to unit length; an all-zero row (empty text) becomes the first basis vector."""
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    if vectors.size == 0:
+        return vectors
+    norms = np.linalg.norm(vectors, axis=1)
+    empty = norms == 0
+    vectors[empty, 0] = 1.0
+    norms[empty] = 1.0
+    result: Vectors = vectors / norms[:, None]
+    return result
+
+
+def _set_torch_threads(threads: int | None) -> None:
+    """One intra-op thread per usable core (2 here); torch's own guess can count hyper-threads or the host."""
+    import torch
+
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    torch.set_num_threads(max(1, threads or usable))

@@ -1,0 +1,170 @@
+"""`briefbot eval`: does the right sentence come first, is the figure right, are refusals right, how fast."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from index.answer import build_answer
+from index.baseline import ChunkBaseline
+from index.config import Settings
+from index.library import Library, validate_question
+from index.search import Mode
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    answerable: bool
+    file: str | None
+    gold: tuple[str, ...]
+    figure: dict[str, Any] | None
+    kind: str = "other"
+    lang: str = "zh"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one system returned for one question: ranked (file, text) and the answer's extras."""
+
+    ranked: list[tuple[str, str]]
+    refused: bool = False
+    figure: dict[str, Any] | None = None
+    ms: float = 0.0
+
+
+@dataclass
+class Score:
+    name: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, q: Question, out: Outcome) -> None:
+        rank = next((i for i, (f, t) in enumerate(out.ranked, 1) if f == q.file and any(g in t for g in q.gold)),
+                    None)
+        self.rows.append({
+            "id": q.id, "answerable": q.answerable, "refused": out.refused, "rank": rank, "ms": out.ms,
+            "figure_expected": q.figure is not None, "figure_ok": _figure_ok(q.figure, out.figure),
+            "got": out.ranked[0][1][:80] if out.ranked else None, "question": q.question,
+        })
+
+    def summary(self) -> dict[str, Any]:
+        ans = [r for r in self.rows if r["answerable"]]
+        una = [r for r in self.rows if not r["answerable"]]
+        figs = [r for r in ans if r["figure_expected"]]
+        refused = [r for r in self.rows if r["refused"]]
+        ms = sorted(r["ms"] for r in self.rows)
+        return {
+            "system": self.name,
+            "questions": len(self.rows),
+            "top1": _share(sum(1 for r in ans if r["rank"] == 1 and not r["refused"]), len(ans)),
+            "top3": _share(sum(1 for r in ans if r["rank"] and r["rank"] <= 3 and not r["refused"]), len(ans)),
+            "mrr": round(sum(1 / r["rank"] for r in ans if r["rank"] and not r["refused"]) / max(len(ans), 1), 3),
+            "figure": _share(sum(1 for r in figs if r["figure_ok"]), len(figs)),
+            "refusal_precision": _share(sum(1 for r in refused if not r["answerable"]), len(refused)),
+            "refusal_recall": _share(sum(1 for r in una if r["refused"]), len(una)),
+            "false_refusals": _share(sum(1 for r in ans if r["refused"]), len(ans)),
+            "median_ms": round(statistics.median(ms), 1) if ms else None,
+            "p95_ms": round(ms[min(len(ms) - 1, int(0.95 * len(ms)))], 1) if ms else None,
+        }
+
+    def failures(self) -> list[dict[str, Any]]:
+        return [
+            r for r in self.rows
+            if (r["answerable"] and (r["rank"] != 1 or r["refused"])) or (not r["answerable"] and not r["refused"])
+        ]
+
+
+def _share(n: int, d: int) -> float | None:
+    return round(n / d, 3) if d else None
+
+
+def _figure_ok(expected: dict[str, Any] | None, got: dict[str, Any] | None) -> bool:
+    if expected is None or got is None:
+        return False
+    value = float(expected["value"])
+    return got["unit"] == expected["unit"] and abs(float(got["value"]) - value) <= 1e-6 * max(1.0, abs(value))
+
+
+def load_questions(paths: Iterable[Path]) -> list[Question]:
+    out = []
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                d = json.loads(line)
+                out.append(Question(
+                    id=d["id"], question=d["question"], answerable=bool(d["answerable"]), file=d.get("file"),
+                    gold=tuple(d.get("gold") or ()), figure=d.get("figure"), kind=d.get("kind", "other"),
+                    lang=d.get("lang", "zh"),
+                ))
+    return out
+
+
+def _timed(fn: Callable[[], Outcome]) -> Outcome:
+    started = time.perf_counter()
+    out = fn()
+    return Outcome(out.ranked, out.refused, out.figure, (time.perf_counter() - started) * 1000)
+
+
+def answer_outcome(library: Library, question: str, mode: Mode = "hybrid") -> Outcome:
+    a = build_answer(validate_question(question), library.searcher, mode=mode, top=10)
+    fig = {"text": a.figure.text, "value": a.figure.value, "unit": a.figure.unit} if a.figure else None
+    return Outcome([(q.source.file, q.text) for q in a.quotes], refused=not a.answered, figure=fig)
+
+
+def retriever_outcome(library: Library, question: str, mode: Mode) -> Outcome:
+    hits = library.searcher.search(question, k=10, mode=mode)
+    ranked = []
+    for h in hits:
+        b, s = library.searcher.sentence(h.row)
+        ranked.append((b.file, s.text))
+    return Outcome(ranked)
+
+
+def run_eval(args: argparse.Namespace, settings: Settings, library: Library) -> int:
+    questions = load_questions(args.file)
+    systems: dict[str, Callable[[str], Outcome]] = {
+        "hybrid (briefbot)": lambda q: answer_outcome(library, q),
+    }
+    if args.compare:
+        baseline = ChunkBaseline.from_snapshot(library.searcher.snapshot, library.embedder)
+        systems.update({
+            "BM25 alone (sentences)": lambda q: retriever_outcome(library, q, "lexical"),
+            "dense alone (sentences)": lambda q: retriever_outcome(library, q, "dense"),
+            "RRF fusion, no re-scoring": lambda q: retriever_outcome(library, q, "hybrid"),
+            "500-char chunks, dense": lambda q: Outcome(baseline.search(q, 10)),
+        })
+    answer_outcome(library, questions[0].question if questions else "预热")  # warm caches before timing
+    scores = {}
+    for name, system in systems.items():
+        score = Score(name)
+        for q in questions:
+            score.add(q, _timed(lambda q=q, system=system: system(q.question)))  # type: ignore[misc]
+        scores[name] = score
+    summaries = [s.summary() for s in scores.values()]
+    main = scores["hybrid (briefbot)"]
+    if args.json:
+        print(json.dumps({"summary": summaries, "failures": main.failures()}, ensure_ascii=False, indent=2))
+    else:
+        print(format_table(summaries))
+        print()
+        for r in main.failures():
+            what = "answered" if not r["answerable"] else ("refused" if r["refused"] else f"rank {r['rank']}")
+            print(f"  miss {r['id']}: {r['question']}  [{what}]  → {r['got']}")
+    top1 = main.summary()["top1"] or 0.0
+    return 1 if args.floor is not None and top1 < args.floor else 0
+
+
+def format_table(summaries: list[dict[str, Any]]) -> str:
+    cols = ["system", "questions", "top1", "top3", "mrr", "figure", "refusal_precision", "refusal_recall",
+            "false_refusals", "median_ms", "p95_ms"]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for s in summaries:
+        lines.append("| " + " | ".join("–" if s[c] is None else str(s[c]) for c in cols) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,116 @@
+"""The live index behind the CLI and the bot: answers, catalogue, and rebuilds that never stop answering."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import replace
+
+from index import store
+from index.answer import MAX_QUESTION, build_answer
+from index.build import build_index
+from index.cite import source_of
+from index.config import Settings
+from index.embed import Embedder, load_embedder
+from index.errors import BadQuestion, BriefbotError
+from index.records import Answer, BriefingInfo, BuildReport, Context, IndexInfo, Quote
+from index.search import Mode, Searcher
+from index.service import Progress
+
+log = logging.getLogger(__name__)
+
+
+def validate_question(question: str) -> str:
+    """The question as searched, or BadQuestion with a message that says what to send instead."""
+    text = " ".join(question.split())
+    if not text:
+        raise BadQuestion("问题是空的。请发一个问题，例如：消薄飞地累计返利多少？")
+    if len(text) > MAX_QUESTION:
+        raise BadQuestion(f"问题太长（{len(text)} 字）。请把问题缩短到 {MAX_QUESTION} 字以内。")
+    if not any(c.isalnum() for c in text):
+        raise BadQuestion("没有看懂这个问题。请用文字提问，例如：余姚派出了多少技术人才？")
+    return text
+
+
+class Library:
+    """Implements index.service.QAService over the index folder named by the settings."""
+
+    def __init__(self, settings: Settings, embedder: Embedder, searcher: Searcher) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self._searcher = searcher  # replaced whole on rebuild; readers take one reference
+        self._rebuild_lock = threading.Lock()
+
+    @classmethod
+    def open(
+        cls,
+        settings: Settings,
+        build_if_missing: bool = True,
+        embedder: Embedder | None = None,
+        progress: Progress | None = None,
+    ) -> Library:
+        embedder = embedder or load_embedder(settings)
+        if build_if_missing and not store.exists(settings.index):
+            log.info("no index at %s: building it from %s", settings.index, settings.briefings)
+            build_index(settings.briefings, settings.index, embedder, progress=progress)
+        snapshot = store.load(settings.index, expect_model=embedder.name)
+        return cls(settings, embedder, Searcher(snapshot, embedder))
+
+    @property
+    def searcher(self) -> Searcher:
+        return self._searcher
+
+    def ask(self, question: str, mode: Mode = "hybrid") -> Answer:
+        text = validate_question(question)
+        started = time.perf_counter()
+        answer = build_answer(text, self._searcher, mode=mode)
+        elapsed = (time.perf_counter() - started) * 1000
+        return replace(answer, question=question, timings_ms={"total": round(elapsed, 2)})
+
+    def info(self) -> IndexInfo:
+        return index_info(self._searcher.snapshot)
+
+    def context(self, quote: Quote) -> Context:
+        """The paragraph (stored line) around a quote."""
+        snap = self._searcher.snapshot
+        b = snap.briefings.get(quote.source.file)
+        if b is None or b.text[quote.start : quote.end] != quote.text:
+            raise BriefbotError("这条引文所在的简报已不在索引中，请重新提问。")
+        start = b.text.rfind("\n", 0, quote.start) + 1
+        end = b.text.find("\n", quote.end)
+        end = len(b.text) if end < 0 else end
+        sentence = next((s for s in b.sentences if s.start == quote.start), None)
+        src = source_of(b, sentence) if sentence else quote.source
+        return Context(text=b.text[start:end], quote_start=quote.start - start, quote_end=quote.end - start,
+                       source=src)
+
+    def rebuild(self, progress: Progress | None = None, full: bool = False) -> BuildReport:
+        """Build beside the live index, then swap; questions are answered from the old one meanwhile."""
+        if not self._rebuild_lock.acquire(blocking=False):
+            raise BriefbotError("索引正在重建中，请稍后再试。")
+        try:
+            report = build_index(self.settings.briefings, self.settings.index, self.embedder, full=full,
+                                 progress=progress)
+            snapshot = store.load(self.settings.index, expect_model=self.embedder.name)
+            self._searcher = Searcher(snapshot, self.embedder)
+            log.info("index swapped in: %d files, %d sentences", report.files_indexed + report.files_reused,
+                     report.sentences)
+            return report
+        finally:
+            self._rebuild_lock.release()
+
+
+
+def index_info(snap: store.Snapshot) -> IndexInfo:
+    """What a snapshot holds, newest briefing first."""
+    briefings = tuple(
+        BriefingInfo(file=b.file, title=b.title, issue=b.issue_label, date=b.date, sentences=len(b.sentences))
+        for b in sorted(snap.briefings.values(), key=lambda b: (b.date or "", b.file), reverse=True)
+    )
+    counts = snap.manifest.get("counts", {})
+    return IndexInfo(
+        path=str(snap.path), model=snap.model, dimension=int(snap.manifest["dimension"]),
+        built_at=str(snap.manifest.get("built_at", "")), files=int(counts.get("files", len(briefings))),
+        sentences=int(counts.get("sentences", 0)), vectors=len(snap.units), briefings=briefings,
+    )

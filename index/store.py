@@ -1,0 +1,239 @@
+"""The index folder: save, load, check, and swap generations atomically (the only importer of faiss).
+
+Layout of the index folder:
+    current              symlink → generations/<id>   (replaced atomically by a rename)
+    generations/<id>/    manifest.json (written last), briefings.jsonl, units.jsonl, vectors.faiss
+    .lock                held while a build runs
+A reader resolves `current` once and reads one complete generation; a crashed build leaves only a
+`*.tmp` folder that nothing points to and the next build removes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.errors import BriefbotError, IndexMismatch, IndexMissing
+from index.records import Briefing, Heading, Sentence
+
+SCHEMA_VERSION = 1
+_KEEP_GENERATIONS = 2
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One row of the vector index: which sentence it embeds, under which content key."""
+
+    file: str
+    sentence: int
+    key: str  # hash of the model name and the exact text embedded
+    tokens: tuple[str, ...]  # lexical tokens of the sentence with its context
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One complete, loaded generation of the index."""
+
+    path: Path
+    manifest: dict[str, Any]
+    briefings: dict[str, Briefing]
+    units: tuple[Unit, ...]
+    vectors: Any  # faiss.IndexFlatIP
+
+    @property
+    def model(self) -> str:
+        return str(self.manifest["model"])
+
+    def vector_rows(self) -> np.ndarray:
+        n = self.vectors.ntotal
+        if n == 0:
+            return np.zeros((0, int(self.manifest["dimension"])), dtype="float32")
+        return np.asarray(self.vectors.reconstruct_n(0, n), dtype="float32")
+
+
+def _faiss() -> Any:
+    import faiss
+
+    return faiss
+
+
+def flat_index(vectors: np.ndarray) -> Any:
+    """An exact inner-product index: the right choice for normalised vectors at this size."""
+    index = _faiss().IndexFlatIP(int(vectors.shape[1]))
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype="float32"))
+    return index
+
+
+def search_vectors(index: Any, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Top-k (scores, rows) per query; rows are -1 where fewer than k exist."""
+    k = max(1, min(k, int(index.ntotal) or 1))
+    scores, rows = index.search(np.ascontiguousarray(queries, dtype="float32"), k)
+    return scores, rows
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def build_lock(root: Path) -> Iterator[None]:
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "w", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BriefbotError("另一次索引重建正在进行 (another index build is running); try again later") from None
+        yield
+
+
+def write_generation(
+    root: Path,
+    manifest: dict[str, Any],
+    briefings: list[Briefing],
+    units: list[Unit],
+    vectors: np.ndarray,
+) -> Path:
+    """Write a new generation beside the live one and point `current` at it."""
+    generations = root / "generations"
+    generations.mkdir(parents=True, exist_ok=True)
+    _remove_unfinished(generations)
+    gen_id = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    tmp = generations / f"{gen_id}.tmp"
+    tmp.mkdir()
+    with open(tmp / "briefings.jsonl", "w", encoding="utf-8") as out:
+        for b in briefings:
+            out.write(json.dumps(_briefing_to_json(b), ensure_ascii=False) + "\n")
+    with open(tmp / "units.jsonl", "w", encoding="utf-8") as out:
+        for u in units:
+            row = {"file": u.file, "sentence": u.sentence, "key": u.key, "tokens": list(u.tokens)}
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    _faiss().write_index(flat_index(vectors), str(tmp / "vectors.faiss"))
+    _write_json(tmp / "manifest.json", manifest)  # last: a folder without it is not an index
+    _fsync_dir(tmp)
+    final = generations / gen_id
+    os.rename(tmp, final)
+    _point_current(root, final)
+    _prune(generations, keep=final)
+    return final
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump(data, out, ensure_ascii=False, indent=2)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    for child in path.iterdir():
+        with open(child, "rb") as handle:
+            os.fsync(handle.fileno())
+
+
+def _point_current(root: Path, target: Path) -> None:
+    link = root / "current"
+    tmp_link = root / f".current.{os.getpid()}"
+    with contextlib.suppress(FileNotFoundError):
+        tmp_link.unlink()
+    os.symlink(os.path.relpath(target, root), tmp_link)
+    os.replace(tmp_link, link)  # atomic: readers see the old or the new generation, never neither
+
+
+def _remove_unfinished(generations: Path) -> None:
+    for child in generations.glob("*.tmp"):
+        shutil.rmtree(child, ignore_errors=True)
+
+
+def _prune(generations: Path, keep: Path) -> None:
+    done = sorted((p for p in generations.iterdir() if not p.name.endswith(".tmp")), key=lambda p: p.name)
+    for old in done[:-_KEEP_GENERATIONS]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def exists(root: Path) -> bool:
+    return (root / "current" / "manifest.json").is_file()
+
+
+def load(root: Path, expect_model: str | None = None) -> Snapshot:
+    """Load the live generation and check it; errors say how to fix the problem."""
+    link = root / "current"
+    if not (link / "manifest.json").is_file():
+        raise IndexMissing(f"no index at {root}: run `briefbot index build`")
+    path = link.resolve()
+    try:
+        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexMismatch(f"index manifest at {path} is unreadable ({exc}): run `briefbot index build --full`") from exc
+    _check_manifest(manifest, expect_model, root)
+    try:
+        briefings = {}
+        with open(path / "briefings.jsonl", encoding="utf-8") as handle:
+            for line in handle:
+                b = _briefing_from_json(json.loads(line))
+                briefings[b.file] = b
+        with open(path / "units.jsonl", encoding="utf-8") as handle:
+            units = tuple(
+                Unit(r["file"], int(r["sentence"]), r["key"], tuple(r["tokens"])) for r in map(json.loads, handle)
+            )
+        vectors = _faiss().read_index(str(path / "vectors.faiss"))
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        raise IndexMismatch(f"index at {path} is damaged ({exc}): run `briefbot index build --full`") from exc
+    if vectors.ntotal != len(units) or vectors.d != manifest["dimension"]:
+        raise IndexMismatch(f"index at {path} is inconsistent: run `briefbot index build --full`")
+    return Snapshot(path=path, manifest=manifest, briefings=briefings, units=units, vectors=vectors)
+
+
+def _check_manifest(manifest: dict[str, Any], expect_model: str | None, root: Path) -> None:
+    if manifest.get("schema_version") != SCHEMA_VERSION:
+        raise IndexMismatch(
+            f"index at {root} has schema {manifest.get('schema_version')}, this briefbot reads {SCHEMA_VERSION}: "
+            "run `briefbot index build --full`"
+        )
+    if expect_model is not None and manifest.get("model") != expect_model:
+        raise IndexMismatch(
+            f"index at {root} was built with model {manifest.get('model')!r}, but {expect_model!r} is configured: "
+            "run `briefbot index build --full` or set BRIEFBOT_MODEL to the index's model"
+        )
+
+
+# --- JSON forms (no pickle: the folder stays readable and safe to load) -------------------------
+
+
+def _briefing_to_json(b: Briefing) -> dict[str, Any]:
+    data = asdict(b)
+    data["sentences"] = [
+        [s.start, s.end, s.kind, list(s.section), list(s.section_titles), [list(c) for c in s.clauses]]
+        for s in b.sentences
+    ]
+    return data
+
+
+def _briefing_from_json(data: dict[str, Any]) -> Briefing:
+    text = data["text"]
+    sentences = tuple(
+        Sentence(
+            index=i, text=text[start:end], start=start, end=end, kind=kind, section=tuple(section),
+            section_titles=tuple(titles), clauses=tuple((c[0], c[1]) for c in clauses),
+        )
+        for i, (start, end, kind, section, titles, clauses) in enumerate(data["sentences"])
+    )
+    headings = tuple(Heading(**h) for h in data["headings"])
+    return Briefing(
+        file=data["file"], text=text, title=data["title"], year=data["year"], issue=data["issue"],
+        date=data["date"], issuer=data["issuer"], editor_note=data["editor_note"],
+        articles=tuple(data["articles"]), headings=headings, sentences=sentences,
+    )

@@ -1,0 +1,31 @@
+"""Shared fixtures: the bundled seed briefing, a small briefings folder, and libraries over them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_NAME = "宁波支援合作工作简报_2022第10期.txt"
+SEED = ROOT / "briefings" / SEED_NAME
+SHARED = ROOT.parent / "shared"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture
+def seed_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "briefings"
+    folder.mkdir()
+    shutil.copy(SEED, folder / SEED_NAME)
+    return folder
+
+
+@pytest.fixture
+def shared() -> Path:
+    if not (SHARED / "corpus").is_dir():
+        pytest.skip("../shared is not present")
+    return SHARED
