@@ -63,7 +63,7 @@ def indexed_text(text: str) -> str:
 
 
 def parse_figure_text(text: str) -> float | None:
-    """The value of a figure as written: "932.7 万元" -> 9327000.0, "20余万元" -> 200000.0, "95%以上" -> 95.0."""
+    """A figure's value as written: "932.7 万元" -> 9327000.0, "20余万元" -> 200000.0, "95%以上" -> 95.0."""
     m = _FIGURE.search(text)
     if m is None:
         return None
@@ -199,9 +199,9 @@ def check_gold(rec: dict[str, Any], text: str) -> list[str]:
             errs.append(f"gold {g!r} occurs {raw_n} times in the file ({idx_n} as indexed), not once")
         gold_lines += [line for line in text.splitlines() if g in line]
     fig = rec.get("figure")
-    if isinstance(fig, dict) and isinstance(fig.get("text"), str) and gold_lines:
-        if not any(fig["text"] in line for line in gold_lines):
-            errs.append(f"figure.text {fig['text']!r} is not on the line of any gold substring")
+    fig_text = fig.get("text") if isinstance(fig, dict) else None
+    if isinstance(fig_text, str) and gold_lines and not any(fig_text in line for line in gold_lines):
+        errs.append(f"figure.text {fig_text!r} is not on the line of any gold substring")
     return errs
 
 

@@ -7,6 +7,7 @@ import logging
 import os
 import re
 import secrets
+import tempfile
 import time
 import unicodedata
 from collections.abc import Callable
@@ -21,12 +22,24 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot import texts
 from bot.config import BotSettings
 from bot.render import escape
+from index.errors import BriefbotError, UnreadableFile
 
-__all__ = ["ALLOWED_SUFFIXES", "AccessGate", "AccessPolicy", "is_addressed", "safe_filename", "store_upload"]
+__all__ = [
+    "ALLOWED_SUFFIXES",
+    "AccessGate",
+    "AccessPolicy",
+    "DocumentReader",
+    "check_readable",
+    "is_addressed",
+    "safe_filename",
+    "store_upload",
+    "vet_upload",
+]
 
 log = logging.getLogger("briefbot.access")
 
 ALLOWED_SUFFIXES = frozenset({".docx", ".pdf", ".txt", ".md"})
+DocumentReader = Callable[[Path, str | None], str]  # index.readers.read_document's shape
 REFUSAL_INTERVAL = 3600.0  # seconds between two refusals to the same user, so probing gets no echo
 _MAX_STEM = 70  # characters; keeps CJK names under ext4's 255-byte limit
 _UNSAFE = re.compile(r"[^\w\-.()（）【】《》\[\] ]+")  # \w keeps Chinese characters
@@ -139,6 +152,18 @@ def safe_filename(name: str) -> str | None:
     return f"{stem}.{suffix.lower()}" if suffix else stem
 
 
+def vet_upload(file_name: str, size: int, limit: int) -> tuple[str | None, str | None]:
+    """(safe name, None) for an acceptable upload, else (name or None, the reason as plain text)."""
+    name = safe_filename(file_name)
+    if name is None:
+        return None, texts.UPLOAD_BAD_NAME
+    if Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
+        return name, texts.UPLOAD_BAD_TYPE
+    if size > limit:
+        return name, texts.UPLOAD_TOO_BIG.format(size=size / 1024 / 1024, limit=limit // 1024 // 1024)
+    return name, None
+
+
 def store_upload(folder: Path, name: str, data: bytes) -> tuple[Path, bool]:
     """Save `data` as folder/name, or name-2, name-3… on a clash; (path, False) if identical bytes exist."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -163,3 +188,28 @@ def store_upload(folder: Path, name: str, data: bytes) -> tuple[Path, bool]:
             partial.unlink(missing_ok=True)
         return candidate, True
     raise AssertionError("unreachable")
+
+
+def _library_reader() -> DocumentReader:
+    # Imported on first upload only: the readers pull in docx/pdf libraries nothing else in the bot needs.
+    from index.readers import read_document
+
+    reader: DocumentReader = read_document
+    return reader
+
+
+def check_readable(name: str, data: bytes, reader: DocumentReader | None = None) -> None:
+    """Read an upload from a scratch folder with the library's reader; raise UnreadableFile if it is bad."""
+    read = reader or _library_reader()
+    with tempfile.TemporaryDirectory(prefix="briefbot-upload-") as scratch:
+        path = Path(scratch) / name
+        path.write_bytes(data)
+        try:
+            text = read(path, name)
+        except BriefbotError:
+            raise
+        except Exception as error:  # a reader bug or an exotic file must not get a file saved we cannot read
+            log.exception("reader failed on upload %s", name)
+            raise UnreadableFile(name, texts.UPLOAD_CORRUPT) from error
+    if not text.strip():
+        raise UnreadableFile(name, texts.UPLOAD_EMPTY)

@@ -88,7 +88,7 @@ def _read_token(env: Mapping[str, str]) -> str:
         )
     if not _TOKEN_SHAPE.match(token):
         # The bad value is not echoed: it may be a real token pasted with a typo.
-        raise BotConfigError("The bot token is malformed: expected digits, a colon, then letters (123456:ABC…).")
+        raise BotConfigError("The bot token is malformed: expected digits, a colon, then letters (123:ABC…).")
     return token
 
 
@@ -136,7 +136,7 @@ def _webhook(env: Mapping[str, str]) -> Webhook | None:
         raise BotConfigError("BRIEFBOT_WEBHOOK_URL must be an https:// address (Telegram requires TLS)")
     secret = env.get("BRIEFBOT_WEBHOOK_SECRET", "").strip() or None
     if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
-        raise BotConfigError("BRIEFBOT_WEBHOOK_SECRET may only hold A-Z, a-z, 0-9, _ and - (1–256 characters)")
+        raise BotConfigError("BRIEFBOT_WEBHOOK_SECRET may only hold A-Z, a-z, 0-9, _ and - (at most 256)")
     return Webhook(
         url=url,
         listen=env.get("BRIEFBOT_WEBHOOK_LISTEN", "").strip() or "127.0.0.1",

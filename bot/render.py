@@ -120,10 +120,14 @@ def _render(atoms: Sequence[Segment]) -> str:
 
 
 def _trim(atoms: list[Segment]) -> list[Segment]:
+    """Drop blank lines at either end of a message (Telegram would strip them anyway)."""
     while atoms and not atoms[0][0].strip():
         atoms.pop(0)
     while atoms and not atoms[-1][0].strip():
         atoms.pop()
+    if atoms:
+        atoms[0] = (atoms[0][0].lstrip("\n"), atoms[0][1])
+        atoms[-1] = (atoms[-1][0].rstrip("\n"), atoms[-1][1])
     return atoms
 
 
@@ -192,7 +196,7 @@ def _render_not_found(answer: Answer) -> list[str]:
         for source in answer.nearest:
             title = source.section_titles[-1] if source.section_titles else ""
             label = source.section[-1] if source.section else ""
-            title = title.removeprefix(label).strip() if title else ""
+            title = title.removeprefix(label).strip().rstrip("。") if title else ""
             segments.append((f"\n• {cite_source(source)}{' ' + title if title else ''}", ()))
     segments.append((f"\n\n{texts.NOT_FOUND_HINT}", ()))
     return pack(segments)
@@ -230,7 +234,7 @@ def reference(source: Source) -> str:
     if when:
         line += f". {when}"
     if source.section:
-        line += f": {''.join(source.section)}"
+        line += f": {''.join(source.section).rstrip('、')}"
     return f"{texts.CITE_SOURCE}{line}."
 
 
@@ -288,6 +292,6 @@ def render_report(report: BuildReport) -> list[str]:
     )
     segments: list[Segment] = [(texts.REINDEX_DONE_TITLE, ("b",)), (f"\n{summary}", ())]
     if report.skipped:
-        segments.append((f"\n\n{texts.REINDEX_SKIPPED}", ("b",)))
+        segments += [("\n\n", ()), (texts.REINDEX_SKIPPED, ("b",))]
     segments += [(f"\n• {item.file}：{item.reason}", ()) for item in report.skipped]
     return pack(segments)

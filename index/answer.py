@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.cite import citation, source_of
+from index.cite import citation, doc_label, source_of
 from index.figures import figure_kind, find_figures
 from index.provenance import check_answer
 from index.question import Intent, sentence_fits, understand
 from index.records import Answer, Briefing, Figure, Quote, Sentence, Source
 from index.search import Hit, Mode, Searcher
-from index.tokenize import key_terms
+from index.tokenize import key_terms, query_tokens
 
 MAX_QUESTION = 500  # characters; longer text is not a question but a pasted document
 
@@ -21,12 +21,16 @@ class Weights:
 
     fused: float = 1.0
     window: float = 0.3  # a neighbour's retrieval score lends support to the sentence beside it
-    fit: float = 0.35  # the sentence holds the kind of answer asked for (an amount, a count, …)
-    terms_sentence: float = 0.45
-    terms_context: float = 0.25
+    fit: float = 0.6  # the sentence holds the kind of answer asked for (an amount, a count, …)
+    words_sentence: float = 1.0  # rare question words found in the sentence itself
+    words_context: float = 0.3  # … or in its heading, title and neighbours
+    terms_context: float = 0.2  # the question's key terms (places, programmes, years) around it
     heading_penalty: float = 0.5
-    min_coverage: float = 0.5  # share of the question's key terms the evidence must contain
-    min_dense: float = 0.80  # below this cosine nothing is an answer, whatever the words say
+    min_coverage: float = 1.0  # share of key terms the evidence's section must contain
+    min_words: float = 0.0  # idf-weighted share of question words the evidence must contain
+    min_fit: float = 0.5  # a figure question needs a figure of the asked kind
+    min_dense_zh: float = 0.80  # cosine floors: cross-lingual matches score lower
+    min_dense_en: float = 0.68
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,9 @@ class Scored:
     score: float
     coverage: float  # share of key terms found in the sentence or its context
     dense: float
+    words: float  # idf-weighted share of question words found in the sentence or its context
+    fit: float
+    parts: tuple[tuple[str, float], ...] = ()  # the score's components, for `bench/explain.py`
 
 
 def build_answer(
@@ -44,13 +51,13 @@ def build_answer(
     """Answer one (already validated) question from one snapshot; every quote is verbatim."""
     w = weights or Weights()
     intent = understand(question)
-    terms = key_terms(question)
+    terms = [_squash(t) for t in key_terms(question)]
     hits = searcher.search(question, k=30, mode=mode)
     ranked = _rescore(searcher, question, hits, intent, terms, w)
     if not ranked:
         return Answer(question=question, answered=False, answer=None, figure=None, quotes=())
     best = ranked[0]
-    answered = _supported(best, terms, w)
+    answered = _supported(best, terms, intent, w)
     if not answered:
         nearest = _nearest_sections(ranked)
         return Answer(question=question, answered=False, answer=None, figure=None, quotes=(), nearest=nearest)
@@ -83,20 +90,31 @@ def _rescore(
     missing = [r for r in rows if r not in dense]
     for r, cos in zip(missing, searcher.dense_scores(question, missing), strict=True):
         dense[r] = float(cos)
+    words = {t: searcher.idf(t) for t in query_tokens(question)}
+    total = sum(words.values()) or 1.0
     scored = []
     for r in rows:
         b, s = searcher.sentence(r)
-        neighbours = [fused.get(n, 0.0) for n in (r - 1, r + 1) if _same_section(searcher, r, n)]
-        base = w.fused * fused.get(r, 0.0) + w.window * max(neighbours, default=0.0)
-        in_sentence, in_context = _coverage(b, s, searcher, r, terms)
-        score = (
-            base
-            + w.fit * sentence_fits(intent, s.text)
-            + w.terms_sentence * in_sentence
-            + w.terms_context * in_context
-            - (w.heading_penalty if s.kind != "sentence" else 0.0)
+        neighbours = [n for n in (r - 1, r + 1) if _same_section(searcher, r, n)]
+        context = _squash(" ".join([s.text, doc_label(b), " ".join(s.section_titles),
+                                    *(searcher.sentence(n)[1].text for n in neighbours)]))
+        own = set(searcher.snapshot.units[r].tokens_own)
+        in_sentence = sum(v for t, v in words.items() if t in own) / total
+        in_context = sum(v for t, v in words.items() if t in own or t in context) / total
+        where = context + _squash(" ".join(b.articles)) + searcher.section_text(b.file, s.section)
+        coverage = sum(1 for t in terms if t in where) / len(terms) if terms else 1.0
+        fit = sentence_fits(intent, s.text)
+        parts = (
+            ("fused", w.fused * fused.get(r, 0.0)),
+            ("window", w.window * max((fused.get(n, 0.0) for n in neighbours), default=0.0)),
+            ("fit", w.fit * fit),
+            ("words_sentence", w.words_sentence * in_sentence),
+            ("words_context", w.words_context * in_context),
+            ("terms_context", w.terms_context * coverage),
+            ("heading", -w.heading_penalty if s.kind != "sentence" else 0.0),
         )
-        scored.append(Scored(b, s, score, max(in_sentence, in_context), dense.get(r, 0.0)))
+        score = sum(v for _, v in parts)
+        scored.append(Scored(b, s, score, coverage, dense.get(r, 0.0), in_context, fit, parts))
     scored.sort(key=lambda x: (-x.score, x.briefing.file, x.sentence.index))
     return scored
 
@@ -112,25 +130,21 @@ def _same_section(searcher: Searcher, a: int, b: int) -> bool:
     return sa.section == sb.section
 
 
-def _coverage(b: Briefing, s: Sentence, searcher: Searcher, row: int, terms: list[str]) -> tuple[float, float]:
-    """Share of key terms in the sentence itself, and in the sentence with its context."""
-    if not terms:
-        return 0.0, 0.0
-    context = [s.text, b.title, b.file, " ".join(s.section_titles), b.issue_label or ""]
-    for n in (row - 1, row + 1):
-        if _same_section(searcher, row, n):
-            context.append(searcher.sentence(n)[1].text)
-    whole = " ".join(context)
-    in_sentence = sum(1 for t in terms if t in s.text) / len(terms)
-    in_context = sum(1 for t in terms if t in whole) / len(terms)
-    return in_sentence, in_context
+def _squash(text: str) -> str:
+    # "2022 年" in the text and "2022年" in a question are the same words.
+    return "".join(text.split())
 
 
-def _supported(best: Scored, terms: list[str], w: Weights) -> bool:
-    """Refuse on evidence, not on similarity alone: the key terms must be found where the answer is."""
-    if best.dense < w.min_dense:
+def _supported(best: Scored, terms: list[str], intent: Intent, w: Weights) -> bool:
+    """Refuse on evidence, not on similarity alone: the question's words must be found where the answer is."""
+    floor = w.min_dense_en if intent.lang == "en" else w.min_dense_zh
+    if best.dense < floor or best.sentence.kind == "heading":
         return False
-    return not (terms and best.coverage < w.min_coverage)
+    if terms and best.coverage < w.min_coverage:
+        return False
+    if intent.lang == "zh" and best.words < w.min_words:
+        return False
+    return not (intent.wants_figure and best.fit < w.min_fit)
 
 
 def _newest_first(ranked: list[Scored], best: Scored, terms: list[str]) -> list[Scored]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from index import store
+from index.cite import doc_label
 from index.embed import Embedder
 from index.errors import BriefbotError, UnreadableFile
 from index.parse import parse_briefing
@@ -28,19 +30,6 @@ class _Previous:
     vectors_by_key: dict[str, np.ndarray]
 
 
-def doc_label(b: Briefing) -> str:
-    """The document's name as retrieval context: title, issue, and the year when the title lacks it."""
-    parts = [b.title]
-    if b.issue_label:
-        parts.append(b.issue_label)
-    elif b.year and str(b.year) not in b.title:
-        parts.append(f"{b.year}年")
-    stem = b.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    if b.title not in stem and not any(c in stem for c in "_-") and stem not in b.title:
-        parts.append(stem)
-    return " ".join(parts)
-
-
 def unit_text(b: Briefing, s: Sentence) -> str:
     """What is embedded for one sentence: the document and its sub-heading give it a subject."""
     heading = s.section_titles[-1] if s.section_titles and s.kind != "heading" else ""
@@ -48,9 +37,15 @@ def unit_text(b: Briefing, s: Sentence) -> str:
     return f"{context}\n{s.text}"
 
 
-def unit_tokens(b: Briefing, s: Sentence) -> tuple[str, ...]:
+def context_tokens(b: Briefing, s: Sentence) -> tuple[str, ...]:
     heading = s.section_titles[-1] if s.section_titles and s.kind != "heading" else ""
-    return tuple(tokens(f"{doc_label(b)} {heading} {s.text}"))
+    return _tokens_cached(f"{doc_label(b)} {heading}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _tokens_cached(text: str) -> tuple[str, ...]:
+    # Every sentence of a section shares this context: tokenise it once.
+    return tuple(tokens(text))
 
 
 def _key(model: str, text: str) -> str:
@@ -84,7 +79,8 @@ def build_index(
         for b in parsed:
             for s in b.sentences:
                 text = unit_text(b, s)
-                units.append(store.Unit(b.file, s.index, _key(embedder.name, text), unit_tokens(b, s)))
+                own = tuple(tokens(s.text))
+                units.append(store.Unit(b.file, s.index, _key(embedder.name, text), own, context_tokens(b, s)))
                 texts.append(text)
         vectors, embedded = _vectors(units, texts, embedder, previous, progress)
         manifest = _manifest(embedder, parsed, hashes, units, skipped)

@@ -47,3 +47,16 @@ def reference(src: Source) -> str:
     section = "".join(label for label in src.section if label)
     where = f"：{section}" if section else ""
     return "，".join(parts) + tail + where + "."
+
+
+def doc_label(b: Briefing) -> str:
+    """The document's name as retrieval context: title, issue, and the year when the title lacks it."""
+    parts = [b.title]
+    if b.issue_label:
+        parts.append(b.issue_label)
+    elif b.year and str(b.year) not in b.title:
+        parts.append(f"{b.year}年")
+    stem = b.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if b.title not in stem and not any(c in stem for c in "_-") and stem not in b.title:
+        parts.append(stem)
+    return " ".join(parts)

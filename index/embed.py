@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import unicodedata
 import zlib
@@ -35,7 +36,7 @@ class Embedder(Protocol):
         ...
 
     def encode_documents(self, texts: Sequence[str], progress: BatchProgress | None = None) -> Vectors:
-        """Vectors for indexed passages, shape (len(texts), dimension); progress is called after each batch."""
+        """Vectors for indexed passages, shape (len(texts), dimension); progress after each batch."""
         ...
 
 
@@ -58,18 +59,18 @@ class SentenceTransformerEmbedder:
         _set_torch_threads(threads)
         dimension = self._model.get_embedding_dimension()
         if not dimension:
-            raise ModelUnavailable(f"Model {model!r} does not say how long its vectors are: use another model.")
+            raise ModelUnavailable(f"Model {model!r} does not say how long its vectors are: use another.")
         self.name = name or model
         self.dimension = int(dimension)
         self.batch_size = batch_size
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
-        if not texts:
+        if not _checked(texts):
             return np.zeros((0, self.dimension), np.float32)
         return self._encode(self._model.encode_query, list(texts))
 
     def encode_documents(self, texts: Sequence[str], progress: BatchProgress | None = None) -> Vectors:
-        total = len(texts)
+        total = len(_checked(texts))
         out = np.zeros((total, self.dimension), np.float32)
         # Longest first, so each batch pads to similar lengths and any memory peak comes early.
         order = sorted(range(total), key=lambda i: len(texts[i]), reverse=True)
@@ -102,11 +103,13 @@ class FakeEmbedder:
         self.documents_encoded = 0
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        _checked(texts)
         self.query_calls += 1
         self.queries_encoded += len(texts)
         return self._encode(texts)
 
     def encode_documents(self, texts: Sequence[str], progress: BatchProgress | None = None) -> Vectors:
+        _checked(texts)
         self.document_calls += 1
         self.documents_encoded += len(texts)
         total = len(texts)
@@ -121,10 +124,17 @@ class FakeEmbedder:
         out = np.zeros((len(texts), self.dimension), np.float32)
         for row, text in enumerate(texts):
             chars = [c for c in unicodedata.normalize("NFKC", text).lower() if not c.isspace()]
-            for gram in chars + [a + b for a, b in zip(chars, chars[1:], strict=False)]:
+            for gram in chars + [a + b for a, b in itertools.pairwise(chars)]:
                 code = zlib.crc32(gram.encode("utf-8"))  # stable across runs, unlike hash()
                 out[row, code % self.dimension] += 1.0 if code & (1 << 20) else -1.0
         return _unit_rows(out)
+
+
+def _checked(texts: Sequence[str]) -> Sequence[str]:
+    """A str is a Sequence[str] too: refuse it rather than embed it one character at a time."""
+    if isinstance(texts, str):
+        raise TypeError("expected a sequence of texts, got a single str")
+    return texts
 
 
 def _unit_rows(vectors: Vectors) -> Vectors:

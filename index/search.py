@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
@@ -38,6 +40,28 @@ class Searcher:
         self.lexical = Lexical([u.tokens for u in snapshot.units])
         self.row_of = {(u.file, u.sentence): i for i, u in enumerate(snapshot.units)}
         self._last_query: tuple[str, np.ndarray] | None = None
+        df: Counter[str] = Counter()
+        for u in snapshot.units:
+            df.update(set(u.tokens_own))
+        n = max(len(snapshot.units), 1)
+        self._idf = {t: math.log(1 + n / c) for t, c in df.items()}
+        self._idf_unknown = math.log(1 + n)
+
+        self._sections: dict[tuple[str, tuple[str, ...]], str] = {}
+        for b in snapshot.briefings.values():
+            parts: dict[tuple[str, ...], list[str]] = {}
+            for sent in b.sentences:
+                parts.setdefault(sent.section, []).append(sent.text)
+            for section, texts in parts.items():
+                self._sections[(b.file, section)] = "".join("".join(texts).split())
+
+    def section_text(self, file: str, section: tuple[str, ...]) -> str:
+        """All the text of one section, without spaces: where a figure's subject is usually named."""
+        return self._sections.get((file, section), "")
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency over the indexed units; rare words weigh more."""
+        return self._idf.get(token, self._idf_unknown)
 
     def sentence(self, row: int) -> tuple[Briefing, Sentence]:
         unit = self.snapshot.units[row]
@@ -49,7 +73,7 @@ class Searcher:
         cached = self._last_query
         if cached is not None and cached[0] == question:
             return cached[1]
-        vector = self.embedder.encode_queries([question])[0]
+        vector: np.ndarray = np.asarray(self.embedder.encode_queries([question])[0], dtype="float32")
         self._last_query = (question, vector)
         return vector
 

@@ -37,7 +37,13 @@ class Unit:
     file: str
     sentence: int
     key: str  # hash of the model name and the exact text embedded
-    tokens: tuple[str, ...]  # lexical tokens of the sentence with its context
+    tokens_own: tuple[str, ...]  # lexical tokens of the sentence itself
+    tokens_context: tuple[str, ...]  # … of its document label and sub-heading
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        """What BM25 indexes: the sentence with its context, so a report's name and year count."""
+        return self.tokens_own + self.tokens_context
 
 
 @dataclass(frozen=True)
@@ -115,7 +121,8 @@ def write_generation(
             out.write(json.dumps(_briefing_to_json(b), ensure_ascii=False) + "\n")
     with open(tmp / "units.jsonl", "w", encoding="utf-8") as out:
         for u in units:
-            row = {"file": u.file, "sentence": u.sentence, "key": u.key, "tokens": list(u.tokens)}
+            row = {"file": u.file, "sentence": u.sentence, "key": u.key, "own": list(u.tokens_own),
+                   "context": list(u.tokens_context)}
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
     _faiss().write_index(flat_index(vectors), str(tmp / "vectors.faiss"))
     _write_json(tmp / "manifest.json", manifest)  # last: a folder without it is not an index
@@ -177,7 +184,9 @@ def load(root: Path, expect_model: str | None = None) -> Snapshot:
     try:
         manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise IndexMismatch(f"index manifest at {path} is unreadable ({exc}): run `briefbot index build --full`") from exc
+        raise IndexMismatch(
+            f"index manifest at {path} is unreadable ({exc}): run `briefbot index build --full`"
+        ) from exc
     _check_manifest(manifest, expect_model, root)
     try:
         briefings = {}
@@ -187,7 +196,8 @@ def load(root: Path, expect_model: str | None = None) -> Snapshot:
                 briefings[b.file] = b
         with open(path / "units.jsonl", encoding="utf-8") as handle:
             units = tuple(
-                Unit(r["file"], int(r["sentence"]), r["key"], tuple(r["tokens"])) for r in map(json.loads, handle)
+                Unit(r["file"], int(r["sentence"]), r["key"], tuple(r["own"]), tuple(r["context"]))
+                for r in map(json.loads, handle)
             )
         vectors = _faiss().read_index(str(path / "vectors.faiss"))
     except (OSError, ValueError, KeyError, RuntimeError) as exc:

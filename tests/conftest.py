@@ -7,11 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-SEED_NAME = "宁波支援合作工作简报_2022第10期.txt"
-SEED = ROOT / "briefings" / SEED_NAME
-SHARED = ROOT.parent / "shared"
+from paths import SEED, SEED_NAME, SHARED
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict
 from pathlib import Path
 
 import pytest
-from conftest import SEED, SEED_NAME
+from paths import SEED, SEED_NAME
 
 from index.parse import parse_briefing
 from index.readers import read_document

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT, SEED_NAME
+from paths import ROOT, SEED_NAME
 
 from index import store
 from index.build import build_index

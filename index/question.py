@@ -1,0 +1,214 @@
+"""What a question asks for (an amount, a count, a rate, a place …), from cue words, without a model."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.figures import figure_kind, find_dates, find_figures
+from index.tokenize import places, query_tokens, years
+
+__all__ = ["Intent", "sentence_fits", "understand"]
+
+
+@dataclass(frozen=True)
+class Intent:
+    """The kind of answer a question wants and the words it is about."""
+
+    kind: str  # "money" | "count" | "rate" | "place" | "person" | "date" | "way" | "reason" | "other"
+    lang: str  # "zh" | "en"
+    terms: tuple[str, ...]  # query_tokens(question)
+    years: tuple[int, ...]  # years the question names, in order
+    wants_figure: bool  # the answer is a number with a unit
+    unit_hint: str | None  # "元", "%", "家", "人", "亩" … when the question names one
+
+
+_AREA_UNITS = ("平方公里", "公顷", "亩")
+_PERSON_UNITS = ("人次", "人", "名", "位")
+
+# Chinese cues, tried in this order.
+_ZH_REASON = re.compile(r"为什么|为何|原因|何故|缘何|(?<!项)目的|用意")
+_ZH_DATE = re.compile(r"什么时候|何时|哪一?天|哪一?年|几月|几号|什么时间|哪个月|哪一?日|日期")
+_ZH_PERSON = re.compile(
+    r"谁|哪位|何人|哪些人(?!次)|(?:哪些|哪个|哪家|什么)\w{0,4}?(?:单位|部门|机构|平台|组织|力量|企业|公司)"
+)
+_ZH_PLACE = re.compile(
+    r"哪里|哪儿|在哪|何处|什么地方|哪个地方|哪些地方|地点|哪(?:个|些)(?:省|市|县|区|镇|乡|村|园区|城市)"
+)
+_ZH_COUNT = re.compile(
+    r"(?:多少|(?<![这近前头])几)(?:万|千|百|亿)*(?P<unit>个百分点|人次|平方公里|公顷|亩|个月|元|个|家|名|人|位|项|所|座|条|户|村|期|批|次|场"
+    r"|套|台|辆|件|篇|年|天|倍|成)"
+)
+_ZH_COUNT_NOUN = re.compile(r"(?P<unit>人|户|家|个|次)数|数量")
+_ZH_COUNTED = (
+    (re.compile(r"游客|人次"), "人次"),
+    (re.compile(r"企业|公司|商户"), "家"),
+    (re.compile(r"人才|职工|员工|学生|教师|医生|干部|人员|群众|劳动力|人口"), "人"),
+    (re.compile(r"汽车|车辆"), "辆"),
+    (re.compile(r"专利"), "件"),
+    (re.compile(r"项目|园区|基地|村"), "个"),
+)
+_ZH_AREA = re.compile(r"面积|占地|多大")
+_ZH_RATE = re.compile(
+    r"(?:增长|下降|提高|上涨|涨)了?多少|增速|增幅|涨幅|降幅|比例|比重|百分之|百分比|占比|率(?!先)|同比|环比"
+)
+_ZH_MONEY = re.compile(
+    r"多少钱|金额|资金|投资|投入|返利|收入|销售额|营收|营业额|产值|总值|经费|补贴|捐赠|捐款|援助|预算|税收|利润|收益"
+    r"|增收|交易额|融资|贷款|花费|费用|成本|款|挣|赚|消费|(?i:gdp)|经济总量|增加值"
+)
+_ZH_WAY = re.compile(
+    r"怎么|如何|怎样|通过什么|什么方式|哪些方式|(?:什么|哪些)(?:措施|办法|举措|做法|途径)|采取了?"
+)
+_ZH_QUANTITY = re.compile(r"多少|几|多大|多高|多长|多久|规模|总额|数额|面积")
+
+_EN_REASON = re.compile(r"\bwhy\b|\breasons?\b")
+_EN_DATE = re.compile(r"\bwhen\b|\bwhat (?:year|date|month|day|time)\b|\bwhich (?:year|date|month|day)\b")
+_EN_PERSON = re.compile(r"\bwho(?:m|se)?\b|\bwhich (?:person|official|leader)\b")
+_EN_PLACE = re.compile(
+    r"\bwhere\b|\bwhich (?:place|county|city|village|town|province|district|park)\b|\blocation\b"
+)
+_EN_RATE = re.compile(
+    r"\bpercent(?:age)?\b|%|\brates?\b|\bgrowth\b|\bgr[eo]w(?:n|s)?\b|\bincreased? by\b|\bratio\b|\bshare\b"
+    r"|\bproportion\b|\boccupancy\b|\bpercentage points?\b"
+)
+_EN_COUNT = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b|\bpopulation\b")
+_EN_MONEY = re.compile(
+    r"\bhow much\b|\bamount\b|\bfund(?:s|ing|ed)?\b|\binvest(?:ed|ment|ments)?\b|\bmoney\b|\brevenue\b"
+    r"|\bsales\b|\bincome\b|\brebates?\b|\byuan\b|\brmb\b|\bspen[dt]\b|\bbudget\b|\bsubsid(?:y|ies)\b"
+    r"|\bdonat(?:ed|ions?)\b|\bgdp\b|\bgross domestic product\b|\beconomic output\b|\boutput value\b"
+)
+_AREA_WORDS = re.compile(r"面积|土地|用地|\b(?:land|area|acres?|mu|hectares?|square kilomet(?:er|re)s?)\b")
+_EN_MATERIAL = re.compile(r"\b(?:grain|crops?|electricity|power|energy|water|coal|steel|tons?|tonnes?)\b")
+_EN_WAY = re.compile(
+    r"\bhow\b(?! (?:much|many|long|big|large|old)\b)|\bwhat (?:measures|steps|means|ways?)\b"
+)
+_EN_UNITS = (
+    (re.compile(r"\b(?:person-times|visits|trips|visitors|tourists)\b"), "人次"),
+    (re.compile(r"\b(?:companies|enterprises|firms|businesses)\b"), "家"),
+    (re.compile(r"\b(?:people|persons|staff|workers|employees|teachers|doctors|students|cadres)\b"), "人"),
+    (re.compile(r"\bpopulation\b"), "人"),
+    (re.compile(r"\b(?:projects|villages|parks|zones)\b"), "个"),
+    (re.compile(r"\b(?:trainings|classes|courses|batches)\b"), "期"),
+    (re.compile(r"\bmu\b"), "亩"),
+    (re.compile(r"\bsquare kilomet(?:er|re)s?\b"), "平方公里"),
+    (re.compile(r"\bpercentage points?\b"), "百分点"),
+    (re.compile(r"\btimes\b"), "倍"),
+)
+_ZH_ASKS = ((_ZH_REASON, "reason"), (_ZH_DATE, "date"), (_ZH_PERSON, "person"), (_ZH_PLACE, "place"))
+_EN_ASKS = ((_EN_REASON, "reason"), (_EN_DATE, "date"), (_EN_PERSON, "person"), (_EN_PLACE, "place"))
+_EN_QUANTITY = re.compile(r"\bhow (?:much|many)\b")
+
+# What a sentence holding each kind of answer tends to contain.
+_TITLES = re.compile(r"市长|县长|省长|书记|主任|局长|部长|干部|教师|医生|学生|企业家|同志|代表|委员|专家")
+_LOCATION = re.compile(r"园区|开发区|产业园|科技城|古镇|街道|基地|示范区|示范点")
+_WAY_STRONG = re.compile(
+    r"通过|依托|采取|采用|借助|利用|按照|以.{1,12}(?:方式|模式|形式)|方式|模式|机制|路径"
+)
+_WAY_WEAK = re.compile(r"组建|建立|开展|实施|推动|推进|打造|设立|组织|引入|引导|发挥|坚持|创新|探索")
+_REASON_CUES = re.compile(
+    r"因为|由于|为了|旨在|原因|得益于|针对|从而|因此|所以|以便|为.{1,10}(?:提供|奠定|创造)"
+)
+_SINCE = re.compile(r"以来|期间|截至|当年|上半年|下半年|年初|年底")
+_GROWTH = re.compile(r"增长|下降|提高|提升|增加|减少")
+
+
+def understand(question: str) -> Intent:
+    """The intent of one question, Chinese or English."""
+    zh = len(re.findall(r"[\u4e00-\u9fff]", question)) >= max(1, len(re.findall(r"[A-Za-z]", question)) // 4)
+    kind, unit = _zh_kind(question) if zh else _en_kind(question.lower())
+    quantity = bool(_ZH_QUANTITY.search(question) if zh else _EN_QUANTITY.search(question.lower()))
+    wants = kind in {"money", "count", "rate"} or (kind == "other" and (quantity or unit is not None))
+    terms = tuple(query_tokens(question))
+    return Intent(kind, "zh" if zh else "en", terms, tuple(years(question)), wants, unit)
+
+
+def _zh_kind(q: str) -> tuple[str, str | None]:
+    for pattern, kind in _ZH_ASKS:
+        if pattern.search(q):
+            return kind, None
+    if _ZH_AREA.search(q):
+        return "other", None
+    if (m := _ZH_COUNT.search(q)) is not None:
+        unit = m.group("unit")
+        if unit == "元":
+            return "money", "元"
+        if unit in {"个百分点", "倍", "成"}:
+            return "rate", "百分点" if unit == "个百分点" else unit
+        return ("other" if unit in _AREA_UNITS else "count"), unit
+    way = _ZH_WAY.search(q) is not None
+    quantity = _ZH_QUANTITY.search(q) is not None
+    if _ZH_RATE.search(q) and (quantity or not way):
+        return "rate", "%"
+    if _ZH_MONEY.search(q) and (quantity or not way):
+        return "money", "元"
+    if (m := _ZH_COUNT_NOUN.search(q)) is not None:
+        return "count", m.group("unit")
+    if _AREA_WORDS.search(q):
+        return "other", None
+    if quantity and (unit := next((u for p, u in _ZH_COUNTED if p.search(q)), None)) is not None:
+        return "count", unit
+    if way:
+        return "way", None
+    return "other", None
+
+
+def _en_kind(q: str) -> tuple[str, str | None]:
+    for pattern, kind in _EN_ASKS:
+        if pattern.search(q):
+            return kind, None
+    unit = next((u for pattern, u in _EN_UNITS if pattern.search(q)), None)
+    if _EN_COUNT.search(q) and not re.search(r"\bpercent", q):
+        return ("other" if unit in _AREA_UNITS else "count"), unit
+    if _EN_RATE.search(q):
+        return "rate", unit if unit in {"百分点", "倍"} else "%"
+    if _AREA_WORDS.search(q) or _EN_MATERIAL.search(q):
+        return "other", unit
+    if _EN_MONEY.search(q):
+        return "money", "元"
+    if _EN_WAY.search(q):
+        return "way", None
+    return "other", unit
+
+
+def sentence_fits(intent: Intent, sentence: str) -> float:
+    """How well `sentence` can hold the kind of answer `intent` asks for, from 0 to 1."""
+    if intent.kind in {"money", "count", "rate"} or intent.wants_figure:
+        return _figure_fit(intent, sentence)
+    if intent.kind == "date":
+        return 1.0 if find_dates(sentence) else 0.3 if _SINCE.search(sentence) else 0.0
+    if intent.kind == "place":
+        if _LOCATION.search(sentence):
+            return 1.0
+        named = places(sentence)
+        return 1.0 if set(named) - set(intent.terms) else 0.6 if named else 0.0
+    if intent.kind == "person":
+        return 1.0 if _TITLES.search(sentence) else 0.0
+    if intent.kind == "way":
+        return 1.0 if _WAY_STRONG.search(sentence) else 0.6 if _WAY_WEAK.search(sentence) else 0.1
+    if intent.kind == "reason":
+        return 1.0 if _REASON_CUES.search(sentence) else 0.1
+    return 0.5
+
+
+def _figure_fit(intent: Intent, sentence: str) -> float:
+    figures = find_figures(sentence)
+    if not figures:
+        return 0.3 if intent.kind == "rate" and _GROWTH.search(sentence) else 0.0
+    return max(_one_fit(intent, figure_kind(f), f.unit) for f in figures)
+
+
+def _one_fit(intent: Intent, kind: str, unit: str) -> float:
+    hint = intent.unit_hint
+    if intent.kind == "money":
+        return 1.0 if kind == "money" else 0.3
+    if intent.kind == "rate":
+        return 1.0 if kind == "rate" else 0.2
+    if intent.kind == "count":
+        if kind != "count":
+            return 0.2 if kind in {"money", "rate"} else 0.4
+        if hint is None or unit == hint or (hint in _PERSON_UNITS and unit in _PERSON_UNITS):
+            return 1.0
+        return 0.5  # a count, but of something else: "9 个" when "几家" is asked
+    if hint in _AREA_UNITS or any(_AREA_WORDS.search(t) for t in intent.terms):  # "面积多少", "how much land"
+        return 1.0 if kind == "area" else 0.4
+    return 1.0 if hint is not None and unit == hint else 0.8

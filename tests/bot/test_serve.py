@@ -1,0 +1,93 @@
+"""`briefbot serve` as staff run it: a separate process, the fake Bot API, SIGTERM to stop."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import os
+import shutil
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ALICE, env_for
+from fake_telegram import FakeTelegram
+
+from bot.serve import run
+from index.config import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "briefings" / "宁波支援合作工作简报_2022第10期.txt"
+
+
+def test_missing_token_is_a_clear_error_with_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = Settings(tmp_path / "b", tmp_path / "i", "fake", tmp_path / "c")
+    assert run(settings, {}) == 2
+    assert "TELEGRAM_BOT_TOKEN" in capsys.readouterr().err
+    assert run(settings, {"TELEGRAM_BOT_TOKEN": "oops secret-value"}) == 2
+    assert "secret-value" not in capsys.readouterr().err
+
+
+def _serve_env(fake: FakeTelegram, tmp_path: Path, model: str | None) -> dict[str, str]:
+    briefings = tmp_path / "briefings"
+    briefings.mkdir()
+    shutil.copy(SEED, briefings / SEED.name)
+    local = "127.0.0.1,localhost"
+    env = {**os.environ, **env_for(fake), "NO_PROXY": local, "no_proxy": local,
+           "BRIEFBOT_BRIEFINGS": str(briefings), "BRIEFBOT_INDEX": str(tmp_path / "index"),
+           "BRIEFBOT_ALLOWED_USERS": str(ALICE), "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
+    if model is not None:
+        env["BRIEFBOT_MODEL"] = model
+    return env
+
+
+async def _serve_and_ask(fake: FakeTelegram, env: dict[str, str], startup_timeout: float) -> str:
+    """Start `briefbot serve`, ask one private question, stop it with SIGTERM; return the answer text."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "serve", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        ready = asyncio.ensure_future(fake.wait_for("setMyCommands", timeout=startup_timeout))
+        exited = asyncio.ensure_future(process.wait())
+        await asyncio.wait({ready, exited}, return_when=asyncio.FIRST_COMPLETED)
+        if not ready.done():
+            ready.cancel()
+            err = (await process.stderr.read()).decode() if process.stderr else ""
+            pytest.fail(f"serve exited with {process.returncode} before polling:\n{err[-3000:]}")
+        question = fake.message("消薄飞地累计返利多少？", user=ALICE)
+        [reply] = await fake.wait_for("sendMessage", timeout=120,
+                                      where=lambda c: c.reply_to == question["message_id"])
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(exited, 30)
+        assert process.returncode == 0
+        out = b"".join([await process.stdout.read(), await process.stderr.read()]).decode()  # type: ignore[union-attr]
+        assert fake.token not in out and fake.token.split(":")[1] not in out
+        return reply.text
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+@pytest.mark.slow
+async def test_serve_subprocess_with_the_fake_embedder(fake: FakeTelegram, tmp_path: Path) -> None:
+    """The whole production path (CLI → serve.run → Library → run_polling) without the real model."""
+    if importlib.util.find_spec("index.library") is None or importlib.util.find_spec("bot.cli") is None:
+        pytest.skip("index.library / bot.cli are not in place yet: `briefbot serve` cannot start")
+    text = await _serve_and_ask(fake, _serve_env(fake, tmp_path, model="fake"), startup_timeout=120)
+    assert "2022年第10期" in text
+
+
+@pytest.mark.model
+@pytest.mark.slow
+async def test_serve_subprocess_real(fake: FakeTelegram, tmp_path: Path) -> None:
+    """`briefbot serve` with the real model builds its index and answers with the figure and citation."""
+    if importlib.util.find_spec("index.library") is None or importlib.util.find_spec("bot.cli") is None:
+        pytest.skip("index.library / bot.cli are not in place yet: `briefbot serve` cannot start")
+    text = await _serve_and_ask(fake, _serve_env(fake, tmp_path, model=None), startup_timeout=900)
+    assert "932.7" in text
+    assert "2022年第10期" in text

@@ -1,0 +1,127 @@
+"""Question understanding from cue words, and how well a sentence can hold the answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.question import Intent, sentence_fits, understand
+
+# (question, kind, wants_figure, unit_hint)
+QUESTIONS: list[tuple[str, str, bool, str | None]] = [
+    ("消薄飞地累计返利多少？", "money", True, "元"),
+    ("2017年以来共到位援建资金多少", "money", True, "元"),
+    ("消费帮扶金额是多少", "money", True, "元"),
+    ("一期启动项目完成投资多少万元", "money", True, "元"),
+    ("2021年松阳农产品在余姚的销售额", "money", True, "元"),
+    ("实施了多少个协作项目", "count", True, "个"),
+    ("园区入驻了几家企业", "count", True, "家"),
+    ("余姚派出了多少技术人才", "count", True, "人"),
+    ("余姚有多少名职工赴松阳疗休养", "count", True, "名"),
+    ("开展培训多少人次", "count", True, "人次"),
+    ("横樟村每年接待多少游客", "count", True, "人次"),
+    ("2021年宁波市赴松阳疗养人数是多少", "count", True, "人"),
+    ("2022年上半年规上工业总产值同比增长多少", "rate", True, "%"),
+    ("乡伴树蛙部落的入住率", "rate", True, "%"),
+    ("村集体经济收入年均增长的比例", "rate", True, "%"),
+    ("疗养人数同比增长了几倍", "rate", True, "倍"),
+    ("产业飞地规划建设多少亩", "other", True, "亩"),
+    ("园区累计开发土地面积多少", "other", True, None),
+    ("消薄飞地建在哪里", "place", False, None),
+    ("松阳的乡村振兴示范点在哪个村", "place", False, None),
+    ("谁对余姚山海协作作出批示", "person", False, None),
+    ("这期简报是什么时候印发的", "date", False, None),
+    ("乡伴树蛙部落哪一年投入运营", "date", False, None),
+    ("余姚如何推动松阳乡村振兴", "way", False, None),
+    ("援建资金怎么使用", "way", False, None),
+    ("通过什么方式分配投资利益", "way", False, None),
+    ("为什么要设立消费帮扶专区", "reason", False, None),
+    ("山海协作", "other", False, None),
+    ("这几年余姚实际拨到松阳的援助款总共多少？", "money", True, "元"),  # 这几年 is not "how many years"
+    ("余姚在松阳建的工业园里一共落户了多少企业？", "count", True, "家"),
+    ("松阳和余姚打算分几期做的那块产业地，总共多大？", "other", True, None),
+    ("乡伴树蛙部落项目的平均入住率是多少？", "rate", True, "%"),  # 项目的 is not 目的
+    ("横樟村的老百姓收入每年涨多少？", "rate", True, "%"),
+    ("松阳农产品借助了哪些电商平台销售？", "person", False, None),
+    ("这期简报刊发余姚这篇材料的目的是什么？", "reason", False, None),
+    ("2024年重庆新能源汽车产量是多少？", "count", True, "辆"),
+    ("松阳县的GDP是多少？", "money", True, "元"),
+    ("How much rebate has the Xiaobao enclave paid?", "money", True, "元"),
+    ("How much funding was invested in 2017?", "money", True, "元"),
+    ("How many teachers did Yuyao send to Songyang?", "count", True, "人"),
+    ("How many companies are in the industrial park?", "count", True, "家"),
+    ("What percentage did industrial output grow in 2022?", "rate", True, "%"),
+    ("What is the occupancy rate of the homestays?", "rate", True, "%"),
+    ("How much land has the park developed?", "other", True, None),
+    ("Where is the Xiaobao enclave?", "place", False, None),
+    ("Who praised Yuyao's work?", "person", False, None),
+    ("When was issue 10 published?", "date", False, None),
+    ("How did Yuyao support Songyang?", "way", False, None),
+    ("Why did Yuyao set up consumption assistance zones?", "reason", False, None),
+    ("What was Sichuan's GDP in 2024?", "money", True, "元"),
+    ("How much grain did Heilongjiang produce in 2025?", "other", True, None),
+    ("What is the population of Songyang County?", "count", True, "人"),
+]
+
+
+@pytest.mark.parametrize(("question", "kind", "wants_figure", "unit_hint"), QUESTIONS)
+def test_understand(question: str, kind: str, wants_figure: bool, unit_hint: str | None) -> None:
+    intent = understand(question)
+    assert (intent.kind, intent.wants_figure, intent.unit_hint) == (kind, wants_figure, unit_hint)
+
+
+def test_language_terms_and_years() -> None:
+    zh = understand("2022年上半年规上工业总产值同比增长多少？")
+    assert zh.lang == "zh"
+    assert zh.years == (2022,)
+    assert "规上工业总产值" in zh.terms and "多少" not in zh.terms
+    en = understand("How many teachers did Yuyao send to Songyang in 2021?")
+    assert en.lang == "en"
+    assert en.years == (2021,)
+    assert {"teachers", "余姚", "松阳"} <= set(en.terms)
+    assert understand("GDP增长多少").lang == "zh"
+    assert understand("二〇二二年返利多少").years == (2022,)
+    assert understand("销售额是哪一年首次突破2000万元的？").years == ()
+
+
+def test_intent_is_frozen() -> None:
+    intent = understand("返利多少")
+    with pytest.raises(AttributeError):
+        intent.kind = "count"  # type: ignore[misc]
+
+
+MONEY = understand("消薄飞地累计返利多少？")
+COUNT = understand("园区入驻了几家企业")
+RATE = understand("规上工业总产值同比增长多少")
+AREA = understand("园区累计开发土地面积多少")
+
+
+@pytest.mark.parametrize(
+    ("intent", "better", "worse"),
+    [
+        (MONEY, "累计返利 932.7 万元。", "入驻企业 65 家。"),
+        (MONEY, "入驻企业 65 家。", "通过包租固定回报的方式分配投资利益。"),
+        (COUNT, "入驻企业 65 家，培育规上企业 16 家。", "园区累计开发土地 7.1 平方公里。"),
+        (COUNT, "实施协作项目 46 个。", "完成固定资产投资 82.06 亿元。"),
+        (RATE, "分别同比增长 81.9%、74.5%。", "完成固定资产投资 82.06 亿元。"),
+        (RATE, "规上工业总产值保持增长。", "示范打造引领乡村振兴。"),
+        (AREA, "园区累计开发土地 7.1 平方公里。", "入驻企业 65 家。"),
+        (understand("简报是什么时候印发的"), "2022年9月20日印发", "现予以刊发，供大家学习借鉴。"),
+        (understand("消薄飞地建在哪里"), "在余姚中意启迪科技城建设“消薄飞地”。", "以包租固定回报分配利益。"),
+        (understand("谁作出了批示"), "汤飞帆市长作出批示。", "高度肯定了山海协作工作。"),
+        (understand("余姚如何帮助松阳"), "通过互派党政干部、组织基层结对等方式。", "累计返利 932.7 万元。"),
+        (understand("为什么设立专区"), "针对农产品“有口碑没市场”困境，设立专区。", "累计返利 932.7 万元。"),
+    ],
+)
+def test_sentence_fits_prefers_the_right_kind(intent: Intent, better: str, worse: str) -> None:
+    assert sentence_fits(intent, better) > sentence_fits(intent, worse)
+
+
+def test_sentence_fits_range_and_exact_units() -> None:
+    people = understand("余姚派出了多少技术人才")
+    assert sentence_fits(people, "共派出技术人才100余人") == 1.0
+    assert sentence_fits(people, "组织5000余名职工") == 1.0  # 名 counts people as 人 does
+    assert sentence_fits(people, "实施协作项目 46 个") == 0.5  # a count of something else weighs half
+    assert sentence_fits(MONEY, "没有任何数字") == 0.0
+    for intent in (MONEY, COUNT, RATE, AREA, understand("山海协作"), understand("Why?")):
+        for s in ("累计返利 932.7 万元", "通过互派干部", "", "2022年9月20日"):
+            assert 0.0 <= sentence_fits(intent, s) <= 1.0

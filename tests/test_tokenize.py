@@ -1,0 +1,164 @@
+"""Tokens for BM25 and key terms: domain words and numbers whole, questions stripped to content."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from index import tokenize
+from index.tokenize import key_terms, places, query_tokens, tokens, years
+
+
+def test_domain_word_and_decimal_stay_whole() -> None:
+    toks = tokens("截至目前，“消薄飞地”已实现满租，累计返利 932.7 万元。")
+    assert "消薄飞地" in toks
+    assert "932.7" in toks
+    assert "932" not in toks and "7" not in toks
+    assert "万元" in toks
+
+
+def test_question_number_meets_document_number() -> None:
+    doc = tokens("累计返利 932.7 万元")
+    for question in ("消薄飞地返利932.7万元吗", "返利是 932.7 万元？", "返利 ９３２．７ 万元"):
+        assert "932.7" in query_tokens(question)
+        assert "932.7" in doc
+
+
+def test_thousands_separator_and_trailing_zero_normalised() -> None:
+    assert "1264.5" in tokens("共到位援建资金 1,264.50 万元")
+    assert tokens("1264.5") == tokens("1,264.5")
+
+
+def test_chinese_numerals_become_arabic() -> None:
+    toks = tokens("实施协作项目四十六个")
+    assert "46" in toks and "个" in toks
+    assert "2022" in tokens("二〇二二年九月")
+    assert "八八战略" in tokens("忠实践行“八八战略”")  # a numeral inside a name stays a name
+
+
+def test_long_words_also_yield_their_parts() -> None:
+    toks = tokens("建成“松阳-余姚山海协作产业园”")
+    assert {"山海协作产业园", "山海协作", "产业园", "松阳", "余姚"} <= set(toks)
+    assert {"消薄飞地", "消薄", "飞地"} <= set(tokens("消薄飞地"))
+    assert {"内蒙古自治区", "内蒙古", "自治区"} <= set(tokens("内蒙古自治区"))
+
+
+def test_punctuation_and_whitespace_dropped_latin_lowercased() -> None:
+    toks = tokens("GDP 增长 5.5%，PM2.5 下降；Hello World！")
+    assert toks == ["gdp", "增长", "5.5", "pm2.5", "下降", "hello", "world"]
+    assert tokens("  ，。、“”（）  ") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "dropped"),
+    [
+        ("请问消薄飞地累计返利多少？", {"请问", "多少", "？"}),
+        ("余姚派出了多少技术人才呢", {"了", "多少", "呢"}),
+        ("什么是山海协作", {"什么", "是"}),
+        ("有哪些消费帮扶的做法吗", {"有", "哪些", "的", "吗"}),
+        ("怎么推进乡村振兴", {"怎么"}),
+        ("如何推进乡村振兴", {"如何"}),
+        ("How much rebate has the enclave paid?", {"how", "much", "has", "the", "?"}),
+    ],
+)
+def test_query_tokens_drop_stop_words(question: str, dropped: set[str]) -> None:
+    toks = query_tokens(question)
+    assert not dropped & set(toks)
+    assert toks  # content words remain
+
+
+def test_query_tokens_keep_content_words() -> None:
+    assert query_tokens("请问消薄飞地累计返利多少？") == ["消薄飞地", "消薄", "飞地", "累计", "返利"]
+    toks = query_tokens("余姚派出了多少技术人才")
+    assert {"余姚", "派出", "技术人才"} <= set(toks)
+
+
+def test_query_tokens_unique_and_english_aliases_add_chinese() -> None:
+    toks = query_tokens("How much rebate has the Xiaobao enclave paid to Songyang?")
+    assert {"rebate", "xiaobao", "enclave", "消薄飞地", "飞地", "松阳"} <= set(toks)
+    assert len(toks) == len(set(toks))
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("消薄飞地累计返利多少？", ["消薄飞地"]),
+        ("余姚派了多少技术人才到松阳？", ["余姚", "松阳"]),
+        ("余姚到松阳山海协作援建资金到位多少", ["余姚", "松阳", "山海协作"]),
+        ("松阳县的横樟村每年接待多少游客", ["松阳", "横樟村"]),
+        ("2022年上半年规上工业总产值增长多少", ["2022年"]),
+        ("2022 年上半年规上工业总产值增长多少", ["2022年"]),
+        ("二〇二一年松阳农产品在余姚销售额多少", ["2021年", "松阳", "余姚"]),
+        ("浙江省全省生产总值增长多少", ["浙江"]),
+        ("松阳农产品在余姚的销售额是哪一年首次突破2000万元的？", ["松阳", "余姚"]),  # 2000万元 is no year
+        ("内蒙古自治区粮食产量多少", ["内蒙古"]),
+        ("深圳市对口支援新疆喀什投入多少资金", ["深圳", "对口支援", "新疆", "喀什"]),
+        ("宁波和贵州的东西部协作情况", ["宁波", "贵州", "东西部协作"]),
+        ("新疆维吾尔自治区喀什地区", ["新疆", "喀什"]),
+        ("上海浦东新区生产总值", ["上海", "浦东新区"]),
+        ("汤飞帆市长对什么作出批示", ["汤飞帆"]),
+        ("省发改委收到了简报吗", ["省发改委"]),
+        ("园区累计开发土地多少平方公里", []),
+        ("新增养老床位多少张", []),  # jieba tags 养老 as a name
+        ("新建改造农村公路多少公里", []),  # … and 新建 as a place
+        ("全年新增城镇就业多少人", []),
+        ("社会帮扶资金落实了多少", []),
+        ("How many teachers did Yuyao send to Songyang in 2021?", ["余姚", "松阳", "2021年"]),
+        ("How much rebate has the Xiaobao enclave paid?", ["消薄飞地", "飞地"]),
+        ("What was Shenzhen's investment in Guangxi?", ["Shenzhen", "广西"]),
+        ("How many companies are in the Industrial Park?", []),
+        ("What is China's GDP growth?", []),
+    ],
+)
+def test_key_terms(question: str, expected: list[str]) -> None:
+    assert key_terms(question) == expected
+
+
+def test_key_terms_never_generic_words() -> None:
+    for question in ("目前工作情况怎么样", "累计多少项目", "全省企业资金多少", "全国城市乡村"):
+        assert key_terms(question) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2022年", [2022]),
+        ("2022 年上半年", [2022]),
+        ("二〇二二年", [2022]),
+        ("What happened in 2022?", [2022]),
+        ("（2022 第 10 期）", [2022]),
+        ("2021, 2022 and 2023", [2021, 2022, 2023]),
+        ("首次突破2000万元", []),
+        ("2000 万元", []),
+        ("增长20%", []),
+        ("1264.5 万元", []),
+    ],
+)
+def test_years(text: str, expected: list[int]) -> None:
+    assert years(text) == expected
+
+
+def test_places() -> None:
+    assert places("在余姚中意启迪科技城建设“消薄飞地”") == ["余姚", "中意启迪科技城"]
+    assert "大东坝镇" in places("确立松阳大东坝镇横樟村为乡村振兴示范点")
+    assert places("全市城市建设取得新进展") == []
+
+
+def test_loading_is_quiet_and_thread_safe(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(tokenize, "_vocab", None)  # load afresh, from four threads at once
+    results: list[list[str]] = []
+
+    def work() -> None:
+        results.append(tokens("消薄飞地累计返利932.7万元"))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 4 and all(r == results[0] for r in results)
+    assert "消薄飞地" in results[0]
+    assert capfd.readouterr().err == ""  # jieba's "Building prefix dict…" is silenced
