@@ -1,0 +1,133 @@
+"""The answerer with a deterministic embedder: verbatim quotes, the figure, newest first, provenance, JSON."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from paths import ROOT
+
+from index.answer import Weights, build_answer, tightest_span
+from index.build import build_index
+from index.embed import FakeEmbedder
+from index.errors import BadQuestion
+from index.library import Library, validate_question
+from index.provenance import ProvenanceError, check_answer
+from index.records import Figure, Sentence
+from index.render import answer_json
+from index.search import Searcher
+from index.store import load
+
+LATER = Path(__file__).parent / "fixtures" / "later" / "宁波支援合作工作简报_2023第3期.txt"
+# The fake embedder's cosines are not e5's: the dense floor is the real model's and is tested there.
+OPEN = replace(Weights(), min_dense_zh=-1.0, min_dense_en=-1.0)
+
+
+def _searcher(folder: Path, tmp_path: Path) -> Searcher:
+    emb = FakeEmbedder()
+    build_index(folder, tmp_path / "idx", emb)
+    return Searcher(load(tmp_path / "idx"), emb)
+
+
+def test_answer_quotes_the_figure_sentence_verbatim(seed_folder: Path, tmp_path: Path) -> None:
+    searcher = _searcher(seed_folder, tmp_path)
+    a = build_answer("消薄飞地累计返利多少？", searcher, weights=OPEN)
+    assert a.answered and a.figure is not None
+    assert (a.figure.text, a.figure.value, a.figure.unit) == ("932.7 万元", 9327000.0, "元")
+    assert a.answer is not None and "累计返利 932.7 万元" in a.answer and a.answer in a.quotes[0].text
+    b = searcher.snapshot.briefings[a.quotes[0].source.file]
+    for q in a.quotes:
+        assert b.text[q.start : q.end] == q.text
+    assert a.quotes[0].citation == "《宁波支援合作工作简报》2022年第10期（2022年9月20日）一、（二）"
+
+
+def test_newest_briefing_leads_and_older_figures_follow(seed_folder: Path, tmp_path: Path) -> None:
+    shutil.copy(LATER, seed_folder / LATER.name)
+    a = build_answer("消薄飞地累计返利多少？", _searcher(seed_folder, tmp_path), weights=OPEN)
+    assert a.answered and a.as_of == "2023-03-15"
+    assert "1100 万元" in a.quotes[0].text and a.figure is not None and a.figure.value == 11000000.0
+    assert any("932.7 万元" in q.text for q in a.quotes[1:])
+
+
+def test_unknown_places_are_refused_with_the_nearest_sections(seed_folder: Path, tmp_path: Path) -> None:
+    a = build_answer("余姚对口支援新疆阿克苏的资金有多少？", _searcher(seed_folder, tmp_path), weights=OPEN)
+    assert not a.answered and a.quotes == () and a.figure is None and a.nearest
+
+
+def test_a_year_the_briefings_do_not_cover_is_refused(seed_folder: Path, tmp_path: Path) -> None:
+    a = build_answer("2023年消薄飞地返利多少？", _searcher(seed_folder, tmp_path), weights=OPEN)
+    assert not a.answered
+
+
+def test_json_has_the_documented_shape(seed_folder: Path, tmp_path: Path) -> None:
+    a = build_answer("消薄飞地累计返利多少？", _searcher(seed_folder, tmp_path), weights=OPEN)
+    data = answer_json(a)
+    assert set(data) >= {"question", "answered", "answer", "figure", "quotes"}
+    assert set(data["figure"]) == {"text", "value", "unit"}
+    q = data["quotes"][0]
+    assert set(q) == {"text", "start", "end", "score", "source", "citation"}
+    assert set(q["source"]) == {"file", "title", "issue", "date", "section"}
+    assert q["source"]["file"] == "宁波支援合作工作简报_2022第10期.txt" and q["source"]["date"] == "2022-09-20"
+    assert q["source"]["issue"] == "2022年第10期" and q["source"]["section"] == ["一、", "（二）"]
+    json.dumps(data, ensure_ascii=False)
+
+
+def test_provenance_rejects_a_quote_that_is_not_verbatim(seed_folder: Path, tmp_path: Path) -> None:
+    searcher = _searcher(seed_folder, tmp_path)
+    a = build_answer("消薄飞地累计返利多少？", searcher, weights=OPEN)
+    texts = {f: b.text for f, b in searcher.snapshot.briefings.items()}
+    check_answer(a, texts)
+    forged = replace(a.quotes[0], text=a.quotes[0].text.replace("932.7", "933.7"))
+    with pytest.raises(ProvenanceError):
+        check_answer(replace(a, quotes=(forged, *a.quotes[1:])), texts)
+    with pytest.raises(ProvenanceError, match="figure"):
+        check_answer(replace(a, answer=None, figure=Figure("5000 万元", 5e7, "元")), texts)
+
+
+def test_tightest_span_is_the_clause_with_the_figure() -> None:
+    text = "截至目前，“消薄飞地”已实现满租，累计返利 932.7 万元。"
+    from index.segment import split_clauses
+
+    s = Sentence(0, text, 0, len(text), "sentence", (), (), split_clauses(text))
+    fig = Figure("932.7 万元", 9327000.0, "元", text.index("932.7"), text.index("。"))
+    assert tightest_span(s, fig, []) == "累计返利 932.7 万元"
+
+
+@pytest.mark.parametrize("question", ["", "   ", "🎉🎉🎉", "？？？", "问" * 501])
+def test_bad_questions_get_a_message_not_a_search(question: str) -> None:
+    with pytest.raises(BadQuestion):
+        validate_question(question)
+
+
+def test_ask_reads_questions_from_stdin_as_json_lines(seed_folder: Path, tmp_path: Path) -> None:
+    env = {"BRIEFBOT_MODEL": "fake", "BRIEFBOT_INDEX": str(tmp_path / "idx"), "HF_HUB_OFFLINE": "1",
+           "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "ask", "-", "--json", "--briefings", str(seed_folder)],
+        input="消薄飞地累计返利多少？\n\n余姚派出了多少技术人才？\n🎉\n", capture_output=True, text=True,
+        cwd=ROOT, env=env, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [d["question"] for d in lines] == ["消薄飞地累计返利多少？", "余姚派出了多少技术人才？", "🎉"]
+    assert "error" in lines[2] and all("answered" in d for d in lines[:2])
+
+
+def test_library_swaps_in_a_rebuilt_index(seed_folder: Path, tmp_path: Path) -> None:
+    from index.config import Settings
+
+    settings = Settings(briefings=seed_folder, index=tmp_path / "idx", model="fake", cache=tmp_path)
+    lib = Library.open(settings, embedder=FakeEmbedder())
+    before = lib.info()
+    shutil.copy(LATER, seed_folder / LATER.name)
+    report = lib.rebuild()
+    after = lib.info()
+    assert report.files_indexed == 1 and report.files_reused == 1
+    assert after.files == before.files + 1 and after.briefings[0].issue == "2023年第3期"
+    ctx = lib.context(build_answer("消薄飞地累计返利多少？", lib.searcher, weights=OPEN).quotes[0])
+    assert ctx.text[ctx.quote_start : ctx.quote_end] in ctx.text and ctx.quote_end > ctx.quote_start

@@ -1,0 +1,97 @@
+"""The whole path with the real model: seed briefing → index → answers, and the quality floor CI holds."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from paths import ROOT, SEED, SEED_NAME
+
+from index.config import DEFAULT_MODEL, Settings
+from index.evaluate import Score, answer_outcome, load_questions
+from index.library import Library
+
+pytestmark = pytest.mark.model
+SEED_QUESTIONS = ROOT / "bench" / "questions_seed.jsonl"
+# Floors under the measured seed figures (docs/quality.md): a drop below them is a regression.
+FLOOR = {"top1": 0.78, "top3": 0.90, "refusal_recall": 0.60, "false_refusals_max": 0.05}
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    root = tmp_path_factory.mktemp("real")
+    (root / "briefings").mkdir()
+    shutil.copy(SEED, root / "briefings" / SEED_NAME)
+    settings = dataclasses.replace(
+        Settings.from_env(), briefings=root / "briefings", index=root / "index", model=DEFAULT_MODEL
+    )
+    return Library.open(settings)
+
+
+@pytest.mark.parametrize(
+    ("question", "gold", "figure"),
+    [
+        ("消薄飞地累计返利多少？", "累计返利 932.7 万元", 9327000.0),
+        ("How much has the enclave returned?", "累计返利 932.7 万元", 9327000.0),
+        ("余姚派出了多少技术人才？", "技术人才100余人", 100.0),
+        ("园区入驻了多少家企业？", "入驻企业 65 家", 65.0),
+        ("树蛙部落的入住率是多少？", "平均入住率达到95%以上", 95.0),
+    ],
+)
+def test_the_right_sentence_comes_first(library: Library, question: str, gold: str, figure: float) -> None:
+    a = library.ask(question)
+    assert a.answered and gold in a.quotes[0].text
+    assert a.figure is not None and a.figure.value == figure
+    assert a.answer is not None and a.answer in a.quotes[0].text
+
+
+@pytest.mark.parametrize("question", ["余姚对口支援新疆阿克苏的资金有多少？", "2023年消薄飞地返利多少？"])
+def test_what_the_briefing_does_not_say_is_refused(library: Library, question: str) -> None:
+    a = library.ask(question)
+    assert not a.answered and not a.quotes and a.nearest
+
+
+def test_seed_quality_stays_above_the_floor(library: Library) -> None:
+    score = Score("hybrid")
+    for q in load_questions([SEED_QUESTIONS]):
+        score.add(q, answer_outcome(library, q.question))
+    s = score.summary()
+    misses = [f"{r['id']} {r['question']}" for r in score.failures()]
+    assert s["top1"] >= FLOOR["top1"], (s, misses)
+    assert s["top3"] >= FLOOR["top3"], (s, misses)
+    assert s["refusal_recall"] >= FLOOR["refusal_recall"], (s, misses)
+    assert s["false_refusals"] <= FLOOR["false_refusals_max"], (s, misses)
+
+
+def test_cli_ask_json_with_the_real_model(library: Library) -> None:
+    env = {"BRIEFBOT_BRIEFINGS": str(library.settings.briefings), "BRIEFBOT_INDEX": str(library.settings.index)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "ask", "消薄飞地累计返利多少？", "--json"],
+        capture_output=True, text=True, cwd=ROOT, env={**_base_env(), **env}, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["answered"] and data["figure"] == {"text": "932.7 万元", "value": 9327000.0, "unit": "元"}
+    q = data["quotes"][0]
+    stored = library.searcher.snapshot.briefings[q["source"]["file"]].text
+    assert stored[q["start"] : q["end"]] == q["text"]
+    assert q["citation"] == "《宁波支援合作工作简报》2022年第10期（2022年9月20日）一、（二）"
+
+
+def _base_env() -> dict[str, str]:
+    import os
+
+    return {k: v for k, v in os.environ.items() if not k.startswith("BRIEFBOT_")}
+
+
+def test_the_index_folder_is_json_and_faiss_not_pickle(library: Library) -> None:
+    current = Path(library.settings.index) / "current"
+    names = sorted(p.name for p in current.iterdir())
+    assert names == ["briefings.jsonl", "manifest.json", "units.jsonl", "vectors.faiss"]
+    manifest = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["model"].startswith(DEFAULT_MODEL) and manifest["dimension"] == 384
