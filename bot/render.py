@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from bot import texts
+from index.cite import citation
 from index.records import Answer, BriefingInfo, BuildReport, Context, IndexInfo, Quote, Source
 
 __all__ = [
@@ -61,9 +62,8 @@ def format_date(iso: str | None) -> str:
 
 
 def cite_source(source: Source) -> str:
-    """《title》2022年第10期（2022年9月20日）一、（二） — the same shape the library gives each Quote."""
-    date = f"（{format_date(source.date)}）" if source.date else ""
-    return f"《{source.title}》{source.issue or ''}{date}{''.join(source.section)}"
+    """《title》2022年第10期（2022年9月20日）一、（二） — the library's own citation line."""
+    return citation(source)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -165,11 +165,6 @@ def _quote_segments(quote: Quote, highlight: str | None = None) -> list[Segment]
     return segments
 
 
-def _newest_first(quotes: Iterable[Quote]) -> list[Quote]:
-    # Stable sort: quotes from the same date keep the library's relevance order.
-    return sorted(quotes, key=lambda quote: quote.source.date or "", reverse=True)
-
-
 def render_answer(answer: Answer) -> list[str]:
     """The reply to a question: figure or short answer (bold), as-of date, then quotes with citations."""
     if not answer.answered or not answer.quotes:
@@ -181,7 +176,7 @@ def render_answer(answer: Answer) -> list[str]:
     if answer.as_of:
         as_of = texts.AS_OF.format(date=format_date(answer.as_of))
         segments.append((f"（{as_of}）" if headline else as_of, ()))
-    for quote in _newest_first(answer.quotes[:SHOWN_QUOTES]):
+    for quote in answer.quotes[:SHOWN_QUOTES]:
         highlight = answer.answer if quote is answer.quotes[0] and answer.answer != quote.text else None
         segments += _quote_segments(quote, highlight)
     return pack(segments)
@@ -208,7 +203,7 @@ def render_more(answer: Answer) -> list[str]:
     if not rest:
         return [escape(texts.NO_MORE)]
     segments: list[Segment] = [(texts.MORE_HEADER, ("b",))]
-    for quote in _newest_first(rest):
+    for quote in rest:
         segments += _quote_segments(quote)
     return pack(segments)
 
@@ -242,7 +237,7 @@ def render_citation(answer: Answer) -> list[str]:
     """Quotes with 出处 lines, in a <pre> block so one tap copies them into meeting notes."""
     if not answer.quotes:
         return [escape(texts.NOTHING_TO_CITE)]
-    blocks = [f"“{quote.text}”\n{reference(quote.source)}" for quote in _newest_first(answer.quotes)]
+    blocks = [f"“{quote.text}”\n{reference(quote.source)}" for quote in answer.quotes]
     segments: list[Segment] = [(texts.CITE_HEADER, ("b",)), (texts.CITE_HINT + "\n", ())]
     segments.append(("\n\n".join(blocks), ("pre",)))
     return pack(segments)

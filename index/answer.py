@@ -10,7 +10,7 @@ from index.provenance import check_answer
 from index.question import Intent, sentence_fits, understand
 from index.records import Answer, Briefing, Figure, Quote, Sentence, Source
 from index.search import Hit, Mode, Searcher
-from index.tokenize import key_terms, query_tokens
+from index.tokenize import key_terms, query_tokens, tokens
 
 MAX_QUESTION = 500  # characters; longer text is not a question but a pasted document
 
@@ -64,7 +64,9 @@ def build_answer(
     ordered = _newest_first(ranked, best, terms)
     quotes = tuple(_quote(s) for s in ordered[:top])
     lead = ordered[0]
-    figure = pick_figure(lead.sentence, intent, terms) if intent.wants_figure else None
+    words = {t: searcher.idf(t) for t in query_tokens(question)}
+    subject = terms[0] if terms else None
+    figure = pick_figure(lead.sentence, intent, words, subject) if intent.wants_figure else None
     span = tightest_span(lead.sentence, figure, terms)
     answer = Answer(
         question=question, answered=True, answer=span, figure=figure, quotes=quotes,
@@ -192,8 +194,8 @@ def _nearest_sections(ranked: list[Scored], limit: int = 3) -> tuple[Source, ...
 _KIND_UNITS = {"money": "money", "rate": "rate", "count": "count"}
 
 
-def pick_figure(s: Sentence, intent: Intent, terms: list[str]) -> Figure | None:
-    """The figure the question asks for: of the right kind, nearest to the question's words."""
+def pick_figure(s: Sentence, intent: Intent, words: dict[str, float], lead: str | None = None) -> Figure | None:
+    """The figure the question asks for: of the right kind, in the clause that names what was asked."""
     figures = find_figures(s.text, s.start)
     if not figures:
         return None
@@ -205,10 +207,52 @@ def pick_figure(s: Sentence, intent: Intent, terms: list[str]) -> Figure | None:
     pool = fitting or ([] if wanted else figures)
     if not pool:
         return None
-    anchors = [s.start + i for t in terms for i in _find_all(s.text, t)]
-    if not anchors:
-        return pool[0]
-    return min(pool, key=lambda f: min(abs(f.start - a) for a in anchors))
+    scored = [(_figure_match(s, f, figures, words, lead), -i, f) for i, f in enumerate(pool)]
+    return max(scored, key=lambda x: (x[0], x[1]))[2]
+
+
+def _figure_match(s: Sentence, f: Figure, figures: list[Figure], words: dict[str, float], lead: str | None) -> float:
+    """How well the words leading up to a figure match the question (idf-weighted).
+
+    The clause up to the figure names what it counts; the clause before only breaks ties; the
+    question's first key term (its subject, "余姚累计组织…" vs "松阳累计组织…") counts twice.
+    """
+    clauses = _comma_clauses(s)
+    i = next((k for k, (a, b) in enumerate(clauses) if a <= f.start < b), 0)
+    own = _respectively(s, f, figures) or s.text[clauses[i][0] - s.start : f.start - s.start]
+    before = s.text[clauses[i - 1][0] - s.start : clauses[i][0] - s.start] if i > 0 else ""
+    own_tokens, before_tokens = set(tokens(own)), set(tokens(before))
+    score = sum(v for t, v in words.items() if t in own_tokens)
+    score += 0.1 * sum(v for t, v in words.items() if t in before_tokens and t not in own_tokens)
+    if lead is not None and lead in "".join(own.split()):
+        score += words.get(lead, 1.0)
+    return score
+
+
+def _comma_clauses(s: Sentence) -> list[tuple[int, int]]:
+    # Clauses at ，；： only: "总产值、增加值" is one clause here, unlike the quoting clauses.
+    out, start = [], 0
+    for i, ch in enumerate(s.text):
+        if ch in "，；：,;:":
+            out.append((s.start + start, s.start + i + 1))
+            start = i + 1
+    out.append((s.start + start, s.end))
+    return out
+
+
+def _respectively(s: Sentence, f: Figure, figures: list[Figure]) -> str | None:
+    """In "总产值、增加值分别增长 81.9%、74.5%" the n-th figure belongs to the n-th item."""
+    cut = s.text.find("分别")
+    while cut >= 0:
+        head = max(s.text.rfind(c, 0, cut) for c in "，；：。") + 1
+        tail_marks = [i for i in (s.text.find(c, cut) for c in "，；。") if i >= 0]
+        tail = min(tail_marks, default=len(s.text))
+        own = [g for g in figures if s.start + cut <= g.start < s.start + tail]
+        items = [x for x in s.text[head:cut].split("、") if x.strip()]
+        if f in own and len(items) == len(own):
+            return items[own.index(f)]
+        cut = s.text.find("分别", cut + 2)
+    return None
 
 
 def _find_all(text: str, term: str) -> list[int]:

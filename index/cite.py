@@ -37,18 +37,6 @@ def citation(src: Source) -> str:
     return text + "".join(labels)
 
 
-def reference(src: Source) -> str:
-    """A GB/T 7714-style reference for meeting notes: issuer, title [N], issue, date."""
-    parts = [f"{src.title}[N]"]
-    if src.issue:
-        parts.append(src.issue)
-    date = src.date
-    tail = f". {date}" if date else ""
-    section = "".join(label for label in src.section if label)
-    where = f"：{section}" if section else ""
-    return "，".join(parts) + tail + where + "."
-
-
 def doc_label(b: Briefing) -> str:
     """The document's name as retrieval context: title, issue, and the year when the title lacks it."""
     parts = [b.title]

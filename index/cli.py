@@ -97,8 +97,9 @@ def _progress_bar() -> Any:
     def progress(stage: str, done: int, total: int) -> None:
         bar = bars.get(stage)
         if bar is None:
+            # Off a terminal (a service log, CI) tqdm writes a line every 30 s instead of redrawing.
             bar = bars[stage] = tqdm(total=total, desc=stage, unit="", file=sys.stderr, leave=False,
-                                     disable=total < 2 or not sys.stderr.isatty())
+                                     disable=total < 2, mininterval=0.1 if sys.stderr.isatty() else 30)
         bar.update(done - bar.n)
         if done >= total:
             bar.close()

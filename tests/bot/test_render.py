@@ -42,13 +42,14 @@ ANSWER = Answer("消薄飞地累计返利多少？", True, "累计返利 932.7 �
                 (Q10, Q11), as_of="2022-09-20")
 
 
-def test_answer_figure_first_then_quotes_newest_first_with_citations() -> None:
+def test_answer_figure_first_then_quotes_in_the_library_order_with_citations() -> None:
+    # The library orders quotes (newest briefing first among reports of the same thing); the bot keeps that.
     assert render_answer(ANSWER) == [
         "<b>932.7 万元</b>（截至 2022年9月20日）\n"
-        "<blockquote>“消薄飞地”累计返利已超 1000 万元 &lt;含分红&gt; &amp; 租金。</blockquote>\n"
-        f"——{C11}\n\n"
         "<blockquote>截至目前，“消薄飞地”已实现满租，<b>累计返利 932.7 万元</b>。</blockquote>\n"
-        f"——{C10}"
+        f"——{C10}\n\n"
+        "<blockquote>“消薄飞地”累计返利已超 1000 万元 &lt;含分红&gt; &amp; 租金。</blockquote>\n"
+        f"——{C11}"
     ]
 
 
@@ -90,10 +91,10 @@ def test_more_sources_shows_quotes_beyond_the_first_three() -> None:
 def test_citation_block_is_ready_to_paste() -> None:
     assert render_citation(ANSWER) == [
         "<b>引用格式</b>（点按代码块即可复制）\n"
-        "<pre>““消薄飞地”累计返利已超 1000 万元 &lt;含分红&gt; &amp; 租金。”\n"
-        "出处：宁波支援合作工作简报[R]. 2022年第11期, 2022-10-20: 二.\n\n"
-        "“截至目前，“消薄飞地”已实现满租，累计返利 932.7 万元。”\n"
-        "出处：宁波支援合作工作简报[R]. 2022年第10期, 2022-09-20: 一、（二）.</pre>"
+        "<pre>“截至目前，“消薄飞地”已实现满租，累计返利 932.7 万元。”\n"
+        "出处：宁波支援合作工作简报[R]. 2022年第10期, 2022-09-20: 一、（二）.\n\n"
+        "““消薄飞地”累计返利已超 1000 万元 &lt;含分红&gt; &amp; 租金。”\n"
+        "出处：宁波支援合作工作简报[R]. 2022年第11期, 2022-10-20: 二.</pre>"
     ]
 
 
