@@ -19,7 +19,9 @@ from telegram.ext import ContextTypes
 from bot import render, texts
 from bot.access import AccessPolicy, DocumentReader, check_readable, is_addressed, store_upload, vet_upload
 from bot.render import escape
-from index.errors import BriefbotError, UnreadableFile
+from index.answer import MAX_QUESTION
+from index.errors import BadQuestion, BriefbotError, UnreadableFile
+from index.library import validate_question
 from index.records import Answer
 from index.service import QAService
 
@@ -27,7 +29,6 @@ __all__ = ["MAX_QUESTION", "AdminHandlers", "AnswerCache", "QuestionHandlers", "
 
 log = logging.getLogger("briefbot.bot")
 
-MAX_QUESTION = 500  # characters; longer texts are pasted documents, not questions
 
 
 class AnswerCache:
@@ -58,12 +59,10 @@ class AnswerCache:
 
 def check_question(question: str) -> str | None:
     """A message (plain text) when the question cannot be searched, else None."""
-    if len(question) > MAX_QUESTION:
-        return texts.TOO_LONG.format(length=len(question), limit=MAX_QUESTION)
-    if not question.strip():
-        return texts.EMPTY_QUESTION
-    if not any(ch.isalnum() for ch in question):
-        return texts.NO_WORDS
+    try:
+        validate_question(question)
+    except BadQuestion as error:
+        return str(error)
     return None
 
 

@@ -60,10 +60,7 @@ NOT_ALLOWED = "抱歉，您没有使用本机器人的权限。如需开通，�
 ADMIN_ONLY = "该操作仅限管理员。"
 APOLOGY = "抱歉，处理时出现内部错误，已记录。请稍后再试。"
 
-EMPTY_QUESTION = "请输入问题，例如：" + EXAMPLES[0]
 ASK_USAGE = "用法：/ask 问题，例如 /ask " + EXAMPLES[0]
-NO_WORDS = "请用文字描述您的问题，例如：" + EXAMPLES[0]
-TOO_LONG = "问题太长了（{length} 字）。请把问题控制在 {limit} 字以内。"
 
 NOT_FOUND = "未在已收录的简报中找到与“{question}”直接相关的内容。"
 NEAREST = "最接近的章节："

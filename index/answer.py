@@ -61,7 +61,7 @@ def build_answer(
     if not answered:
         nearest = _nearest_sections(ranked)
         return Answer(question=question, answered=False, answer=None, figure=None, quotes=(), nearest=nearest)
-    ordered = _newest_first(ranked, best, terms)
+    ordered = _newest_first(ranked, best)
     quotes = tuple(_quote(s) for s in ordered[:top])
     lead = ordered[0]
     words = {t: searcher.idf(t) for t in query_tokens(question)}
@@ -149,7 +149,7 @@ def _supported(best: Scored, terms: list[str], intent: Intent, w: Weights) -> bo
     return not (intent.wants_figure and best.fit < w.min_fit)
 
 
-def _newest_first(ranked: list[Scored], best: Scored, terms: list[str]) -> list[Scored]:
+def _newest_first(ranked: list[Scored], best: Scored) -> list[Scored]:
     """When several briefings report the same thing, the newest leads and the older follow it."""
     same_thing = [
         s for s in ranked[:10]
@@ -158,7 +158,8 @@ def _newest_first(ranked: list[Scored], best: Scored, terms: list[str]) -> list[
     ]
     group = [best, *same_thing]
     group.sort(key=lambda s: s.briefing.date or "", reverse=True)
-    rest = [s for s in ranked if s not in group]
+    in_group = {id(s) for s in group}  # identity: comparing dataclasses would compare whole briefings
+    rest = [s for s in ranked if id(s) not in in_group]
     seen: set[tuple[str, int]] = set()
     out = []
     for s in [*group, *rest]:

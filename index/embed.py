@@ -21,7 +21,8 @@ __all__ = ["BatchProgress", "Embedder", "FakeEmbedder", "SentenceTransformerEmbe
 Vectors = NDArray[np.float32]
 BatchProgress = Callable[[int, int], None]  # (texts done, texts in total), after each batch
 
-BATCH_SIZE = 64
+BATCH_SIZE = 64  # texts between two progress reports
+FORWARD_BATCH = 16  # texts per forward pass: on 2 cores 16 ran ~25 % faster than 64 (less padding, warmer cache)
 FAKE_MODEL = "fake"
 
 
@@ -82,7 +83,7 @@ class SentenceTransformerEmbedder:
         return out
 
     def _encode(self, method: Callable[..., Any], texts: list[str]) -> Vectors:
-        vectors = method(texts, batch_size=self.batch_size, show_progress_bar=False, convert_to_numpy=True)
+        vectors = method(texts, batch_size=FORWARD_BATCH, show_progress_bar=False, convert_to_numpy=True)
         return _unit_rows(np.asarray(vectors, dtype=np.float32))
 
 
