@@ -80,8 +80,8 @@ async def test_bad_questions_get_a_sensible_reply_without_searching(bot: Harness
     for text, expected in [
         ("问" * 10_000, "问题太长（10000 字）"),
         ("a" * 10 * 1024 * 1024, "问题太长（10485760 字）"),  # 10 MB: Telegram would never, a client might
-        ("😀🎉👍", "请用文字描述您的问题"),
-        ("   ？？？  ", "请用文字描述您的问题"),
+        ("😀🎉👍", "请用文字提问"),
+        ("   ？？？  ", "请用文字提问"),
     ]:
         reply = await bot.say(text)
         assert expected in reply.text
