@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from index.cite import citation, doc_label, source_of
@@ -13,6 +14,10 @@ from index.search import Hit, Mode, Searcher
 from index.tokenize import key_terms, query_tokens, tokens
 
 MAX_QUESTION = 500  # characters; longer text is not a question but a pasted document
+_SUPPORT_DEPTH = 10  # how far down the ranking an answer with full evidence may come from
+# A sentence that states a plan, not a result: "预期目标是…增长5%左右", "力争…".
+_TARGET = re.compile(r"目标|预期|力争|计划|左右[；;，,。]|以上[；;，,。]")
+_REPORT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 
 
 @dataclass(frozen=True)
@@ -52,15 +57,16 @@ def build_answer(
     w = weights or Weights()
     intent = understand(question)
     terms = [_squash(t) for t in key_terms(question)]
-    hits = searcher.search(question, k=30, mode=mode)
+    hits = searcher.search(question, k=30, mode=mode, files=documents_naming(searcher, terms))
     ranked = _rescore(searcher, question, hits, intent, terms, w)
     if not ranked:
         return Answer(question=question, answered=False, answer=None, figure=None, quotes=())
-    best = ranked[0]
-    answered = _supported(best, terms, intent, w)
-    if not answered:
+    # The answer is the best candidate whose evidence holds up; higher-scored ones without it are passed over.
+    best = next((s for s in ranked[:_SUPPORT_DEPTH] if _supported(s, terms, intent, w)), None)
+    if best is None:
         nearest = _nearest_sections(ranked)
         return Answer(question=question, answered=False, answer=None, figure=None, quotes=(), nearest=nearest)
+    ranked = [best, *(s for s in ranked if s is not best)]
     ordered = _newest_first(ranked, best)
     quotes = tuple(_quote(s) for s in ordered[:top])
     lead = ordered[0]
@@ -103,9 +109,14 @@ def _rescore(
         own = set(searcher.snapshot.units[r].tokens_own)
         in_sentence = sum(v for t, v in words.items() if t in own) / total
         in_context = sum(v for t, v in words.items() if t in own or t in context) / total
-        where = context + _squash(" ".join(b.articles)) + searcher.section_text(b.file, s.section)
+        where = (
+            _squash(" ".join([s.text, evidence_label(b), " ".join(s.section_titles), " ".join(b.articles)]))
+            + searcher.section_text(b.file, s.section)
+        )
         coverage = sum(1 for t in terms if t in where) / len(terms) if terms else 1.0
         fit = sentence_fits(intent, s.text)
+        if intent.wants_figure and not _TARGET.search(question) and _TARGET.search(s.text):
+            fit *= 0.5  # a target ("增长5%左右") is not the result the question asks for
         parts = (
             ("fused", w.fused * fused.get(r, 0.0)),
             ("window", w.window * max((fused.get(n, 0.0) for n in neighbours), default=0.0)),
@@ -119,6 +130,35 @@ def _rescore(
         scored.append(Scored(b, s, score, coverage, dense.get(r, 0.0), in_context, fit, parts))
     scored.sort(key=lambda x: (-x.score, x.briefing.file, x.sentence.index))
     return scored
+
+
+def documents_naming(searcher: Searcher, terms: list[str]) -> list[str] | None:
+    """The documents that contain every key term of the question (places, programmes, years), if any.
+
+    Look-alike reports capture questions that name a place or programme only one document speaks of;
+    searching inside the documents that name them all keeps the answer in the right one.
+    """
+    if not terms:
+        return None
+    named = [
+        f for f, b in searcher.snapshot.briefings.items()
+        if all(t in searcher.document_text(f) or t in _squash(evidence_label(b)) for t in terms)
+    ]
+    return named or None
+
+
+def evidence_label(b: Briefing) -> str:
+    """The document's name as evidence for a question's years and places.
+
+    A government work report of year T reviews year T-1: its results are T-1's, so "2024年" in a question
+    is evidence for the 2025 report and not for the 2024 one (whose results are 2023's).
+    """
+    title_year = _REPORT_YEAR.search(b.title + " " + b.file.rsplit("/", 1)[-1])
+    if "工作报告" in b.title and title_year:
+        stem = b.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        name = _REPORT_YEAR.sub("", f"{b.title} {stem}")
+        return f"{name} {int(title_year.group(1)) - 1}年"
+    return doc_label(b)
 
 
 def _same_section(searcher: Searcher, a: int, b: int) -> bool:

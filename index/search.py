@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -47,6 +48,12 @@ class Searcher:
         self._idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self._idf_unknown = math.log(1 + n)
 
+        self._matrix = snapshot.vector_rows()  # a copy in memory for exact scans of a few documents
+        by_file: dict[str, list[int]] = {}
+        for i, u in enumerate(snapshot.units):
+            by_file.setdefault(u.file, []).append(i)
+        self._rows_of_file = {f: np.asarray(r, dtype=np.int64) for f, r in by_file.items()}
+        self._documents = {f: "".join(b.text.split()) for f, b in snapshot.briefings.items()}
         self._sections: dict[tuple[str, tuple[str, ...]], str] = {}
         for b in snapshot.briefings.values():
             parts: dict[tuple[str, ...], list[str]] = {}
@@ -77,17 +84,35 @@ class Searcher:
         self._last_query = (question, vector)
         return vector
 
-    def dense(self, question: str, k: int) -> list[tuple[int, float]]:
+    def dense(self, question: str, k: int, rows: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """Top-k rows by cosine: FAISS over everything, or an exact scan of the given rows."""
         if not self.snapshot.units:
             return []
+        if rows is not None:
+            return _top(rows, self._matrix[rows] @ self.query_vector(question), k)
         query = self.query_vector(question)[None, :]
-        scores, rows = store.search_vectors(self.snapshot.vectors, query, k)
-        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
+        scores, found = store.search_vectors(self.snapshot.vectors, query, k)
+        return [(int(r), float(s)) for r, s in zip(found[0], scores[0], strict=True) if r >= 0]
 
-    def search(self, question: str, k: int = 30, mode: Mode = "hybrid", pool: int = 100) -> list[Hit]:
-        """The k best sentences for a question, best first."""
-        dense = self.dense(question, pool) if mode != "lexical" else []
-        lexical = self.lexical.top(query_tokens(question), pool) if mode != "dense" else []
+    def rows_of(self, files: Iterable[str]) -> np.ndarray:
+        return np.concatenate([self._rows_of_file[f] for f in files] or [np.zeros(0, dtype=np.int64)])
+
+    def document_text(self, file: str) -> str:
+        """A document's whole text without spaces, for checking which documents a question's terms name."""
+        return self._documents[file]
+
+    def search(
+        self, question: str, k: int = 30, mode: Mode = "hybrid", pool: int = 100, files: Iterable[str] | None = None
+    ) -> list[Hit]:
+        """The k best sentences for a question, best first; within the given documents when named."""
+        rows = self.rows_of(files) if files is not None else None
+        dense = self.dense(question, pool, rows) if mode != "lexical" else []
+        if mode == "dense":
+            lexical: list[tuple[int, float]] = []
+        elif rows is not None:
+            lexical = [(r, s) for r, s in _top(rows, self.lexical.scores(query_tokens(question))[rows], pool) if s > 0]
+        else:
+            lexical = self.lexical.top(query_tokens(question), pool)
         fused: dict[int, float] = {}
         for ranked in (dense, lexical):
             for rank, (row, _) in enumerate(ranked):
@@ -106,6 +131,13 @@ class Searcher:
         """Cosine similarity of the question with given rows (for rows outside the candidate pool)."""
         if not rows:
             return np.zeros(0, dtype="float32")
-        query = self.query_vector(question)
-        vecs = np.stack([self.snapshot.vectors.reconstruct(int(r)) for r in rows])
-        return np.asarray(vecs @ query, dtype="float32")
+        return np.asarray(self._matrix[rows] @ self.query_vector(question), dtype="float32")
+
+
+def _top(rows: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    if not len(rows):
+        return []
+    k = min(k, len(rows))
+    best = np.argpartition(-scores, k - 1)[:k]
+    best = best[np.argsort(-scores[best], kind="stable")]
+    return [(int(rows[i]), float(scores[i])) for i in best]
