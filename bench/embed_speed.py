@@ -48,7 +48,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, help="cache folder (default: a fresh temporary one)")
     parser.add_argument("--documents", type=int, default=1024)
     parser.add_argument("--queries", type=int, default=30)
-    parser.add_argument("--threads", type=int, help="torch threads (default: one per usable core)")
+    parser.add_argument("--threads", type=int, help="torch threads (default 1, as in the library)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="briefbot-bench-") as scratch:

@@ -14,7 +14,6 @@ from index.search import Hit, Mode, Searcher
 from index.tokenize import key_terms, query_tokens, tokens
 
 MAX_QUESTION = 500  # characters; longer text is not a question but a pasted document
-_SUPPORT_DEPTH = 10  # how far down the ranking an answer with full evidence may come from
 # A sentence that states a plan, not a result: "预期目标是…增长5%左右", "力争…".
 _TARGET = re.compile(r"目标|预期|力争|计划|左右[；;，,。]|以上[；;，,。]")
 _REPORT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
@@ -31,6 +30,9 @@ class Weights:
     words_context: float = 0.3  # … or in its heading, title and neighbours
     terms_context: float = 0.2  # the question's key terms (places, programmes, years) around it
     heading_penalty: float = 0.5
+    support_depth: int = 10  # how far down the ranking an answer with full evidence may come from
+    figure_words: float = 0.0  # share of the question's non-place words the figure's clause must hold
+    hand_over: float = 0.6  # how much lower a neighbour holding the asked-for figure may score and still lead
     min_coverage: float = 1.0  # share of key terms the evidence's section must contain
     min_words: float = 0.0  # idf-weighted share of question words the evidence must contain
     min_fit: float = 0.5  # a figure question needs a figure of the asked kind
@@ -62,10 +64,11 @@ def build_answer(
     if not ranked:
         return Answer(question=question, answered=False, answer=None, figure=None, quotes=())
     # The answer is the best candidate whose evidence holds up; higher-scored ones without it are passed over.
-    best = next((s for s in ranked[:_SUPPORT_DEPTH] if _supported(s, terms, intent, w)), None)
+    best = next((s for s in ranked[: w.support_depth] if _supported(s, terms, intent, w)), None)
     if best is None:
         nearest = _nearest_sections(ranked)
         return Answer(question=question, answered=False, answer=None, figure=None, quotes=(), nearest=nearest)
+    best = _figure_beside(best, ranked, intent, terms, w)
     ranked = [best, *(s for s in ranked if s is not best)]
     ordered = _newest_first(ranked, best)
     quotes = tuple(_quote(s) for s in ordered[:top])
@@ -73,6 +76,15 @@ def build_answer(
     words = {t: searcher.idf(t) for t in query_tokens(question)}
     subject = terms[0] if terms else None
     figure = pick_figure(lead.sentence, intent, words, subject) if intent.wants_figure else None
+    if figure is not None and w.figure_words > 0:
+        # The figure's own clause must name something the question asks about besides its places:
+        # "组织5000余名职工" does not answer "派了多少名挂职干部".
+        attribute = {t: v for t, v in words.items() if not any(t in k or k in t for k in terms)}
+        found = _figure_match(lead.sentence, figure, find_figures(lead.sentence.text, lead.sentence.start),
+                              attribute, None)
+        if found < w.figure_words * sum(attribute.values()):
+            return Answer(question=question, answered=False, answer=None, figure=None, quotes=(),
+                          nearest=_nearest_sections(ranked))
     span = tightest_span(lead.sentence, figure, terms)
     answer = Answer(
         question=question, answered=True, answer=span, figure=figure, quotes=quotes,
@@ -130,6 +142,22 @@ def _rescore(
         scored.append(Scored(b, s, score, coverage, dense.get(r, 0.0), in_context, fit, parts))
     scored.sort(key=lambda x: (-x.score, x.briefing.file, x.sentence.index))
     return scored
+
+
+def _figure_beside(best: Scored, ranked: list[Scored], intent: Intent, terms: list[str], w: Weights) -> Scored:
+    """Hand over to the sentence beside the best one when that one holds the asked-for figure and it does not.
+
+    "松阳-余姚山海协作产业园…" names the park; the next sentence "入驻企业 65 家" answers: quote that one.
+    """
+    if not intent.wants_figure or best.fit >= 1.0:
+        return best
+    near = [
+        s for s in ranked
+        if s.briefing.file == best.briefing.file and s.sentence.section == best.sentence.section
+        and 0 < abs(s.sentence.index - best.sentence.index) <= 2 and s.fit >= 1.0
+        and s.score >= best.score - w.hand_over and _supported(s, terms, intent, w)
+    ]
+    return max(near, key=lambda s: s.score, default=best)
 
 
 def documents_naming(searcher: Searcher, terms: list[str]) -> list[str] | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import os
 import unicodedata
 import zlib
 from collections.abc import Callable, Sequence
@@ -152,8 +151,12 @@ def _unit_rows(vectors: Vectors) -> Vectors:
 
 
 def _set_torch_threads(threads: int | None) -> None:
-    """One intra-op thread per usable core (2 here); torch's own guess can count hyper-threads or the host."""
+    """One intra-op thread unless told otherwise.
+
+    Measured on the 2-core machines: with a second process busy (a rebuild beside the bot, a test run),
+    2 threads fell from 31 to 8 sentences/s and a query took ~1 s instead of ~35 ms, as each thread
+    spins waiting for the other; 1 thread keeps ~33 sentences/s and ~35 ms per query whatever runs beside it.
+    """
     import torch
 
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    torch.set_num_threads(max(1, threads or usable))
+    torch.set_num_threads(max(1, threads or 1))

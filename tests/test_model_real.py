@@ -83,8 +83,6 @@ def test_the_right_sentence_comes_first(embedder: Embedder, question: str, expec
     assert expected in sentences[int(np.argmax(scores))]
 
 
-
-
 def test_a_hub_id_fails_at_once_with_advice(settings: Settings) -> None:
     started = time.perf_counter()
     with pytest.raises(ModelUnavailable, match="local sentence-transformers folder"):
