@@ -44,6 +44,7 @@ class Outcome:
 class Score:
     name: str
     rows: list[dict[str, Any]] = field(default_factory=list)
+    answers: bool = True  # False for bare retrievers: no figure, never a refusal, so those columns are n/a
 
     def add(self, q: Question, out: Outcome) -> None:
         rank = next((i for i, (f, t) in enumerate(out.ranked, 1) if f == q.file and any(g in t for g in q.gold)),
@@ -70,6 +71,8 @@ class Score:
             "refusal_precision": _share(sum(1 for r in refused if not r["answerable"]), len(refused)),
             "refusal_recall": _share(sum(1 for r in una if r["refused"]), len(una)),
             "false_refusals": _share(sum(1 for r in ans if r["refused"]), len(ans)),
+            **({} if self.answers else dict.fromkeys(
+                ("figure", "refusal_precision", "refusal_recall", "false_refusals"))),
             "median_ms": round(statistics.median(ms), 1) if ms else None,
             "p95_ms": round(ms[min(len(ms) - 1, int(0.95 * len(ms)))], 1) if ms else None,
         }
@@ -162,7 +165,7 @@ def run_eval(args: argparse.Namespace, settings: Settings, library: Library) -> 
 
 
 def _score(name: str, system: Callable[[str], Outcome], questions: list[Question]) -> Score:
-    score = Score(name)
+    score = Score(name, answers=name == "hybrid (briefbot)")
     for q in questions:
         score.add(q, _timed(lambda q=q: system(q.question)))  # type: ignore[misc]
     return score
