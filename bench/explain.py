@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from index.answer import Weights, _rescore
+from index.answer import Weights, _rescore, _squash, documents_naming
 from index.config import Settings
 from index.library import Library
 from index.question import understand
@@ -14,9 +14,9 @@ from index.tokenize import key_terms
 def main() -> None:
     question = sys.argv[1]
     lib = Library.open(Settings.from_env())
-    intent, terms = understand(question), key_terms(question)
+    intent, terms = understand(question), [_squash(t) for t in key_terms(question)]
     print(intent, "key terms:", terms)
-    hits = lib.searcher.search(question, k=30)
+    hits = lib.searcher.search(question, k=30, files=documents_naming(lib.searcher, terms))
     for s in _rescore(lib.searcher, question, hits, intent, terms, Weights())[:8]:
         parts = " ".join(f"{k}={v:.2f}" for k, v in s.parts)
         print(f"{s.score:.3f} dense={s.dense:.3f} cov={s.coverage:.2f} {parts}\n    {s.sentence.text[:70]}")

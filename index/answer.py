@@ -15,7 +15,7 @@ from index.tokenize import key_terms, query_tokens, tokens
 
 MAX_QUESTION = 500  # characters; longer text is not a question but a pasted document
 # A sentence that states a plan, not a result: "预期目标是…增长5%左右", "力争…".
-_TARGET = re.compile(r"目标|预期|力争|计划|左右[；;，,。]|以上[；;，,。]")
+_TARGET = re.compile(r"目标|预期|力争|计划|左右[；;，,。]")
 _REPORT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 
 
@@ -126,6 +126,8 @@ def _rescore(
             + searcher.section_text(b.file, s.section)
         )
         coverage = sum(1 for t in terms if t in where) / len(terms) if terms else 1.0
+        if intent.years and _other_years(s.section_titles, intent.years):
+            coverage = 0.0  # "三、2026年重点工作" is not where 2024's results are
         fit = sentence_fits(intent, s.text)
         if intent.wants_figure and not _TARGET.search(question) and _TARGET.search(s.text):
             fit *= 0.5  # a target ("增长5%左右") is not the result the question asks for
@@ -160,19 +162,26 @@ def _figure_beside(best: Scored, ranked: list[Scored], intent: Intent, terms: li
     return max(near, key=lambda s: s.score, default=best)
 
 
+def _other_years(titles: tuple[str, ...], years: tuple[int, ...]) -> bool:
+    """The section headings name years, and none of them is one the question asks about."""
+    named = {int(y) for t in titles for y in _REPORT_YEAR.findall(t)}
+    return bool(named) and not named & set(years)
+
+
 def documents_naming(searcher: Searcher, terms: list[str]) -> list[str] | None:
     """The documents that contain every key term of the question (places, programmes, years), if any.
 
     Look-alike reports capture questions that name a place or programme only one document speaks of;
-    searching inside the documents that name them all keeps the answer in the right one.
+    searching inside the documents that name them all keeps the answer in the right one. A document whose
+    title names the places ("2025年江苏省政府工作报告") beats one that mentions them in passing.
     """
     if not terms:
         return None
-    named = [
-        f for f, b in searcher.snapshot.briefings.items()
-        if all(t in searcher.document_text(f) or t in _squash(evidence_label(b)) for t in terms)
-    ]
-    return named or None
+    names = [t for t in terms if not _REPORT_YEAR.fullmatch(t)]
+    labels = {f: _squash(evidence_label(b)) for f, b in searcher.snapshot.briefings.items()}
+    named = [f for f, label in labels.items() if all(t in label or t in searcher.document_text(f) for t in terms)]
+    titled = [f for f in named if names and all(t in labels[f] for t in names)]
+    return titled or named or None
 
 
 def evidence_label(b: Briefing) -> str:
