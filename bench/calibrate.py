@@ -21,7 +21,8 @@ def main() -> None:
     for q in load_questions(Path(p) for p in sys.argv[1:]):
         intent = understand(q.question)
         terms = [_squash(t) for t in key_terms(q.question)]
-        ranked = _rescore(lib.searcher, q.question, lib.searcher.search(q.question, k=30, files=documents_naming(lib.searcher, terms)), intent, terms, Weights())
+        hits = lib.searcher.search(q.question, k=30, files=documents_naming(lib.searcher, terms))
+        ranked = _rescore(lib.searcher, q.question, hits, intent, terms, Weights())
         b = ranked[0]
         ok = q.file == b.briefing.file and any(g in b.sentence.text for g in q.gold)
         print(f"{q.id:10} {'A' if q.answerable else 'U'} {'ok' if ok else '--'} {intent.lang} "
