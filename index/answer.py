@@ -16,6 +16,8 @@ from index.tokenize import key_terms, query_tokens, tokens
 MAX_QUESTION = 500  # characters; longer text is not a question but a pasted document
 # A sentence that states a plan, not a result: "预期目标是…增长5%左右", "力争…".
 _TARGET = re.compile(r"目标|预期|力争|计划|左右[；;，,。]")
+# A section that sets out plans: "二、2025年工作总体要求和主要目标", "三、2026年重点工作".
+_PLAN_SECTION = re.compile(r"目标|任务|重点工作|总体要求|工作安排|打算")
 _REPORT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 
 
@@ -30,6 +32,7 @@ class Weights:
     words_context: float = 0.3  # … or in its heading, title and neighbours
     terms_context: float = 0.2  # the question's key terms (places, programmes, years) around it
     heading_penalty: float = 0.5
+    planned_fit: float = 0.5  # what a plan or target keeps of its fit when a result is asked for
     support_depth: int = 10  # how far down the ranking an answer with full evidence may come from
     figure_words: float = 0.0  # share of the question's non-place words the figure's clause must hold
     hand_over: float = 0.6  # how much lower a neighbour holding the asked-for figure may score and still lead
@@ -129,8 +132,12 @@ def _rescore(
         if intent.years and _other_years(s.section_titles, intent.years):
             coverage = 0.0  # "三、2026年重点工作" is not where 2024's results are
         fit = sentence_fits(intent, s.text)
-        if intent.wants_figure and not _TARGET.search(question) and _TARGET.search(s.text):
-            fit *= 0.5  # a target ("增长5%左右") is not the result the question asks for
+        planned = (
+            _TARGET.search(s.text) or _PLAN_SECTION.search(" ".join(s.section_titles))
+            or report_year(b) in intent.years  # the 2025 report only plans 2025: its results are 2024's
+        )
+        if intent.wants_figure and planned and not _TARGET.search(question):
+            fit *= w.planned_fit  # a target ("增长5%左右") is not the result the question asks for
         parts = (
             ("fused", w.fused * fused.get(r, 0.0)),
             ("window", w.window * max((fused.get(n, 0.0) for n in neighbours), default=0.0)),
@@ -184,17 +191,22 @@ def documents_naming(searcher: Searcher, terms: list[str]) -> list[str] | None:
     return titled or named or None
 
 
+def report_year(b: Briefing) -> int | None:
+    """The year of a government work report (the year it plans), from its title or file name."""
+    found = _REPORT_YEAR.search(b.title + " " + b.file.rsplit("/", 1)[-1])
+    return int(found.group(1)) if found and "工作报告" in b.title else None
+
+
 def evidence_label(b: Briefing) -> str:
     """The document's name as evidence for a question's years and places.
 
     A government work report of year T reviews year T-1: its results are T-1's, so "2024年" in a question
     is evidence for the 2025 report and not for the 2024 one (whose results are 2023's).
     """
-    title_year = _REPORT_YEAR.search(b.title + " " + b.file.rsplit("/", 1)[-1])
-    if "工作报告" in b.title and title_year:
+    year = report_year(b)
+    if year is not None:
         stem = b.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        name = _REPORT_YEAR.sub("", f"{b.title} {stem}")
-        return f"{name} {int(title_year.group(1)) - 1}年"
+        return f"{_REPORT_YEAR.sub('', f'{b.title} {stem}')} {year - 1}年"
     return doc_label(b)
 
 
