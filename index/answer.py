@@ -104,7 +104,7 @@ def _rescore(
         return []
     top_fused = max(h.fused for h in hits)
     fused = {h.row: h.fused / top_fused for h in hits}
-    dense = {h.row: h.dense for h in hits}
+    dense = {h.row: h.dense for h in hits if h.dense is not None}
     rows = set(fused)
     for h in hits:  # a figure often sits beside the sentence that names its subject
         for n in (h.row - 1, h.row + 1):

@@ -28,7 +28,7 @@ class Hit:
     file: str
     sentence: int
     fused: float
-    dense: float = 0.0  # cosine similarity, 0 when not among the dense candidates
+    dense: float | None = None  # cosine similarity; None when not among the dense candidates
     lexical: float = 0.0  # BM25 score, 0 when not among the lexical candidates
 
 
@@ -122,7 +122,7 @@ class Searcher:
         return [
             Hit(
                 row=r, file=self.snapshot.units[r].file, sentence=self.snapshot.units[r].sentence,
-                fused=fused[r], dense=dense_of.get(r, 0.0), lexical=lexical_of.get(r, 0.0),
+                fused=fused[r], dense=dense_of.get(r), lexical=lexical_of.get(r, 0.0),
             )
             for r in best
         ]

@@ -131,3 +131,18 @@ def test_library_swaps_in_a_rebuilt_index(seed_folder: Path, tmp_path: Path) -> 
     assert after.files == before.files + 1 and after.briefings[0].issue == "2023年第3期"
     ctx = lib.context(build_answer("消薄飞地累计返利多少？", lib.searcher, weights=OPEN).quotes[0])
     assert ctx.text[ctx.quote_start : ctx.quote_end] in ctx.text and ctx.quote_end > ctx.quote_start
+
+
+def test_sentences_found_only_by_bm25_get_their_real_cosine(seed_folder: Path, tmp_path: Path) -> None:
+    # A lexical-only hit once kept a cosine of 0 and so could never pass the dense floor.
+    from index.answer import _rescore
+    from index.question import understand
+
+    searcher = _searcher(seed_folder, tmp_path)
+    question = "消薄飞地累计返利多少？"
+    hits = searcher.search(question, k=30, mode="lexical")
+    assert hits and all(h.dense is None for h in hits)
+    scored = _rescore(searcher, question, hits, understand(question), ["消薄飞地"], OPEN)
+    for s in scored:
+        row = searcher.row_of[(s.briefing.file, s.sentence.index)]
+        assert s.dense == pytest.approx(float(searcher.dense_scores(question, [row])[0]), abs=1e-5)
