@@ -16,7 +16,7 @@ from index.library import Library, validate_question
 def main() -> None:
     lib = Library.open(Settings.from_env())
     questions = load_questions(Path(p) for p in sys.argv[1:])
-    grid = {"planned_fit": [0.0, 0.25, 0.5], "hand_over": [0.6]}
+    grid = {"support_depth": [1, 2, 3, 10], "hand_over": [0.6]}
     for values in itertools.product(*grid.values()):
         w = replace(Weights(), **dict(zip(grid, values, strict=True)))
         top1 = refused_ok = false_ref = 0

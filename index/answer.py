@@ -33,7 +33,7 @@ class Weights:
     terms_context: float = 0.2  # the question's key terms (places, programmes, years) around it
     heading_penalty: float = 0.5
     planned_fit: float = 0.5  # what a plan or target keeps of its fit when a result is asked for
-    support_depth: int = 10  # how far down the ranking an answer with full evidence may come from
+    support_depth: int = 1  # how far down the ranking an answer with full evidence may come from (sweep: 1)
     figure_words: float = 0.0  # share of the question's non-place words the figure's clause must hold
     hand_over: float = 0.6  # how much lower a neighbour holding the asked-for figure may score and still lead
     min_coverage: float = 1.0  # share of key terms the evidence's section must contain

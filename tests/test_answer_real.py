@@ -19,8 +19,8 @@ from index.library import Library
 pytestmark = pytest.mark.model
 SEED_QUESTIONS = ROOT / "bench" / "questions_seed.jsonl"
 # Floors just under the measured seed figures (docs/quality.md: top-1 0.848, top-3 0.952, refusal recall
-# 0.467, no false refusal): a drop below them is a regression.
-FLOOR = {"top1": 0.82, "top3": 0.93, "refusal_recall": 0.45, "false_refusals_max": 0.02}
+# 0.733, no false refusal): a drop below them is a regression.
+FLOOR = {"top1": 0.82, "top3": 0.93, "refusal_recall": 0.70, "false_refusals_max": 0.02}
 
 
 @pytest.fixture(scope="module")
