@@ -73,7 +73,8 @@ def build_answer(
         return Answer(question=question, answered=False, answer=None, figure=None, quotes=(), nearest=nearest)
     best = _figure_beside(best, ranked, intent, terms, w)
     ranked = [best, *(s for s in ranked if s is not best)]
-    ordered = _newest_first(ranked, best)
+    # A bare heading is never quoted as evidence: the sentences under it say what it announces.
+    ordered = [s for s in _newest_first(ranked, best) if s is best or s.sentence.kind != "heading"]
     quotes = tuple(_quote(s) for s in ordered[:top])
     lead = ordered[0]
     words = {t: searcher.idf(t) for t in query_tokens(question)}

@@ -146,3 +146,4 @@ def test_sentences_found_only_by_bm25_get_their_real_cosine(seed_folder: Path, t
     for s in scored:
         row = searcher.row_of[(s.briefing.file, s.sentence.index)]
         assert s.dense == pytest.approx(float(searcher.dense_scores(question, [row])[0]), abs=1e-5)
+

@@ -51,6 +51,13 @@ def test_the_right_sentence_comes_first(library: Library, question: str, gold: s
     assert a.answer is not None and a.answer in a.quotes[0].text
 
 
+def test_headings_are_not_quoted_as_evidence(library: Library) -> None:
+    # "（二）飞地经济引领消薄增收。" once came third under the 932.7 万元 answer: a heading proves nothing.
+    a = library.ask("消薄飞地累计返利多少？")
+    headings = {s.text for b in library.searcher.snapshot.briefings.values() for s in b.sentences if s.kind == "heading"}
+    assert a.answered and len(a.quotes) >= 2 and not {q.text for q in a.quotes} & headings
+
+
 @pytest.mark.parametrize("question", ["余姚对口支援新疆阿克苏的资金有多少？", "2023年消薄飞地返利多少？"])
 def test_what_the_briefing_does_not_say_is_refused(library: Library, question: str) -> None:
     a = library.ask(question)
