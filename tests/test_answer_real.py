@@ -54,7 +54,8 @@ def test_the_right_sentence_comes_first(library: Library, question: str, gold: s
 def test_headings_are_not_quoted_as_evidence(library: Library) -> None:
     # "（二）飞地经济引领消薄增收。" once came third under the 932.7 万元 answer: a heading proves nothing.
     a = library.ask("消薄飞地累计返利多少？")
-    headings = {s.text for b in library.searcher.snapshot.briefings.values() for s in b.sentences if s.kind == "heading"}
+    briefings = library.searcher.snapshot.briefings.values()
+    headings = {s.text for b in briefings for s in b.sentences if s.kind == "heading"}
     assert a.answered and len(a.quotes) >= 2 and not {q.text for q in a.quotes} & headings
 
 
