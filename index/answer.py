@@ -16,6 +16,8 @@ from index.tokenize import key_terms, query_tokens, tokens
 MAX_QUESTION = 500  # characters; longer text is not a question but a pasted document
 # A sentence that states a plan, not a result: "预期目标是…增长5%左右", "力争…".
 _TARGET = re.compile(r"目标|预期|力争|计划|左右[；;，,。]")
+# A span of years, not the one year asked about: "“十四五”以来…", "从4.16万亿元增加到5.67万亿元", "年均增长".
+_SEVERAL_YEARS = re.compile(r"十[三四五]五|五年|年均|连续\d+年|从[^，。；]{0,20}(?:增加|增|提高|提升|扩大)(?:到|至)")
 # A section that sets out plans: "二、2025年工作总体要求和主要目标", "三、2026年重点工作".
 _PLAN_SECTION = re.compile(r"目标|任务|重点工作|总体要求|工作安排|打算")
 _REPORT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
@@ -136,6 +138,7 @@ def _rescore(
         planned = (
             _TARGET.search(s.text) or _PLAN_SECTION.search(" ".join(s.section_titles))
             or report_year(b) in intent.years  # the 2025 report only plans 2025: its results are 2024's
+            or (intent.years and _SEVERAL_YEARS.search(s.text) and not _SEVERAL_YEARS.search(question))
         )
         if intent.wants_figure and planned and not _TARGET.search(question):
             fit *= w.planned_fit  # a target ("增长5%左右") is not the result the question asks for
