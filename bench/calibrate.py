@@ -8,9 +8,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from index.answer import Weights, _rescore, _squash, documents_naming
+from index.answer import Weights, _rescore
 from index.config import Settings
 from index.evaluate import load_questions
+from index.evidence import documents_naming, squash
 from index.library import Library
 from index.question import understand
 from index.tokenize import key_terms
@@ -20,7 +21,7 @@ def main() -> None:
     lib = Library.open(Settings.from_env())
     for q in load_questions(Path(p) for p in sys.argv[1:]):
         intent = understand(q.question)
-        terms = [_squash(t) for t in key_terms(q.question)]
+        terms = [squash(t) for t in key_terms(q.question)]
         hits = lib.searcher.search(q.question, k=30, files=documents_naming(lib.searcher, terms))
         ranked = _rescore(lib.searcher, q.question, hits, intent, terms, Weights())
         b = ranked[0]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from index.answer import Weights, _rescore, _squash, documents_naming
+from index.answer import Weights, _rescore
 from index.config import Settings
+from index.evidence import documents_naming, squash
 from index.library import Library
 from index.question import understand
 from index.tokenize import key_terms
@@ -14,7 +15,7 @@ from index.tokenize import key_terms
 def main() -> None:
     question = sys.argv[1]
     lib = Library.open(Settings.from_env())
-    intent, terms = understand(question), [_squash(t) for t in key_terms(question)]
+    intent, terms = understand(question), [squash(t) for t in key_terms(question)]
     print(intent, "key terms:", terms)
     hits = lib.searcher.search(question, k=30, files=documents_naming(lib.searcher, terms))
     for s in _rescore(lib.searcher, question, hits, intent, terms, Weights())[:8]:

@@ -1,0 +1,93 @@
+"""Inside one sentence: the figure the question asks for, and the tightest verbatim span that answers (pure)."""
+
+from __future__ import annotations
+
+from index.figures import figure_kind, find_figures
+from index.question import Intent
+from index.records import Figure, Sentence
+from index.tokenize import tokens
+
+_KIND_UNITS = {"money": "money", "rate": "rate", "count": "count"}
+
+
+def pick_figure(s: Sentence, intent: Intent, words: dict[str, float], lead: str | None = None) -> Figure | None:
+    """The figure the question asks for: of the right kind, in the clause that names what was asked."""
+    figures = find_figures(s.text, s.start)
+    if not figures:
+        return None
+    wanted = _KIND_UNITS.get(intent.kind)
+    fitting = [f for f in figures if wanted is None or figure_kind(f) == wanted]
+    if intent.unit_hint:
+        by_unit = [f for f in fitting if f.unit.startswith(intent.unit_hint) or intent.unit_hint in f.unit]
+        fitting = by_unit or fitting
+    pool = fitting or ([] if wanted else figures)
+    if not pool:
+        return None
+    scored = [(figure_match(s, f, figures, words, lead), -i, f) for i, f in enumerate(pool)]
+    return max(scored, key=lambda x: (x[0], x[1]))[2]
+
+
+def figure_match(s: Sentence, f: Figure, figures: list[Figure], words: dict[str, float], lead: str | None) -> float:
+    """How well the words leading up to a figure match the question (idf-weighted).
+
+    The clause up to the figure names what it counts; the clause before only breaks ties; the
+    question's first key term (its subject, "余姚累计组织…" vs "松阳累计组织…") counts twice.
+    """
+    clauses = _comma_clauses(s)
+    i = next((k for k, (a, b) in enumerate(clauses) if a <= f.start < b), 0)
+    own = _respectively(s, f, figures) or s.text[clauses[i][0] - s.start : f.start - s.start]
+    before = s.text[clauses[i - 1][0] - s.start : clauses[i][0] - s.start] if i > 0 else ""
+    own_tokens, before_tokens = set(tokens(own)), set(tokens(before))
+    score = sum(v for t, v in words.items() if t in own_tokens)
+    score += 0.1 * sum(v for t, v in words.items() if t in before_tokens and t not in own_tokens)
+    if lead is not None and lead in "".join(own.split()):
+        score += words.get(lead, 1.0)
+    return score
+
+
+def _comma_clauses(s: Sentence) -> list[tuple[int, int]]:
+    # Clauses at ，；： only: "总产值、增加值" is one clause here, unlike the quoting clauses.
+    out, start = [], 0
+    for i, ch in enumerate(s.text):
+        if ch in "，；：,;:":
+            out.append((s.start + start, s.start + i + 1))
+            start = i + 1
+    out.append((s.start + start, s.end))
+    return out
+
+
+def _respectively(s: Sentence, f: Figure, figures: list[Figure]) -> str | None:
+    """In "总产值、增加值分别增长 81.9%、74.5%" the n-th figure belongs to the n-th item."""
+    cut = s.text.find("分别")
+    while cut >= 0:
+        head = max(s.text.rfind(c, 0, cut) for c in "，；：。") + 1
+        tail_marks = [i for i in (s.text.find(c, cut) for c in "，；。") if i >= 0]
+        tail = min(tail_marks, default=len(s.text))
+        own = [g for g in figures if s.start + cut <= g.start < s.start + tail]
+        items = [x for x in s.text[head:cut].split("、") if x.strip()]
+        if f in own and len(items) == len(own):
+            return items[own.index(f)]
+        cut = s.text.find("分别", cut + 2)
+    return None
+
+
+def tightest_span(s: Sentence, figure: Figure | None, terms: list[str]) -> str:
+    """The clause that holds the figure (or the most key terms), as a verbatim substring."""
+    clauses = s.clauses or ((s.start, s.end),)
+    if figure is not None and figure.start >= 0:
+        for i, (a, b) in enumerate(clauses):
+            if a <= figure.start and figure.end <= b:
+                start = a
+                # "累计返利 932.7 万元" needs its verb; a bare "82.06 亿元" clause borrows the one before.
+                if b - a < 8 and i > 0:
+                    start = clauses[i - 1][0]
+                return _trim(s, start, b)
+    if terms:
+        best = max(clauses, key=lambda c: sum(t in s.text[c[0] - s.start : c[1] - s.start] for t in terms))
+        return _trim(s, best[0], best[1])
+    return s.text
+
+
+def _trim(s: Sentence, start: int, end: int) -> str:
+    text = s.text[start - s.start : end - s.start]
+    return text.rstrip("，、：；。,:;！？ ")
