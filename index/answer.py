@@ -194,7 +194,8 @@ def _supported(best: Scored, terms: list[str], intent: Intent, w: Weights) -> bo
         return False
     if intent.lang == "zh" and best.words < w.min_words:
         return False
-    return not (intent.wants_figure and best.fit < w.min_fit)
+    # A figure or a date question needs a sentence that holds one of the asked kind.
+    return not ((intent.wants_figure or intent.kind == "date") and best.fit < w.min_fit)
 
 
 def _newest_first(ranked: list[Scored], best: Scored) -> list[Scored]:

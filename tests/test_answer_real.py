@@ -19,8 +19,8 @@ from index.library import Library
 pytestmark = pytest.mark.model
 SEED_QUESTIONS = ROOT / "bench" / "questions_seed.jsonl"
 # Floors just under the measured seed figures (docs/quality.md: top-1 0.848, top-3 0.952, refusal recall
-# 0.733, no false refusal): a drop below them is a regression.
-FLOOR = {"top1": 0.82, "top3": 0.93, "refusal_recall": 0.70, "false_refusals_max": 0.02}
+# 0.8, no false refusal): a drop below them is a regression.
+FLOOR = {"top1": 0.82, "top3": 0.93, "refusal_recall": 0.75, "false_refusals_max": 0.02}
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,9 @@ def test_headings_are_not_quoted_as_evidence(library: Library) -> None:
     assert a.answered and len(a.quotes) >= 2 and not {q.text for q in a.quotes} & headings
 
 
-@pytest.mark.parametrize("question", ["余姚对口支援新疆阿克苏的资金有多少？", "2023年消薄飞地返利多少？"])
+@pytest.mark.parametrize(
+    "question", ["余姚对口支援新疆阿克苏的资金有多少？", "2023年消薄飞地返利多少？", "产业飞地二期什么时候开工？"]
+)
 def test_what_the_briefing_does_not_say_is_refused(library: Library, question: str) -> None:
     a = library.ask(question)
     assert not a.answered and not a.quotes and a.nearest
