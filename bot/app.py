@@ -25,8 +25,9 @@ from telegram.ext import (
 
 from bot import texts
 from bot.access import AccessGate, AccessPolicy, DocumentReader
+from bot.admin import AdminHandlers
 from bot.config import BotSettings, redact_secret
-from bot.handlers import AdminHandlers, QuestionHandlers
+from bot.handlers import QuestionHandlers
 from bot.render import escape
 from index.config import Settings
 from index.service import QAService
