@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from index.answer import Weights, _rescore
+from index.answer import Weights, _rescore, question_words
 from index.config import Settings
 from index.evaluate import load_questions
 from index.evidence import documents_naming, squash
@@ -23,7 +23,8 @@ def main() -> None:
         intent = understand(q.question)
         terms = [squash(t) for t in key_terms(q.question)]
         hits = lib.searcher.search(q.question, k=30, files=documents_naming(lib.searcher, terms))
-        ranked = _rescore(lib.searcher, q.question, hits, intent, terms, Weights())
+        words = question_words(lib.searcher, q.question)
+        ranked = _rescore(lib.searcher, q.question, hits, intent, terms, words, Weights())
         b = ranked[0]
         ok = q.file == b.briefing.file and any(g in b.sentence.text for g in q.gold)
         print(f"{q.id:10} {'A' if q.answerable else 'U'} {'ok' if ok else '--'} {intent.lang} "

@@ -65,8 +65,9 @@ def build_answer(
     w = weights or Weights()
     intent = understand(question)
     terms = [squash(t) for t in key_terms(question)]
+    words = question_words(searcher, question)
     hits = searcher.search(question, k=30, mode=mode, files=documents_naming(searcher, terms))
-    ranked = _rescore(searcher, question, hits, intent, terms, w)
+    ranked = _rescore(searcher, question, hits, intent, terms, words, w)
     if not ranked:
         return Answer(question=question, answered=False, answer=None, figure=None, quotes=())
     # The answer is the best candidate whose evidence holds up; higher-scored ones without it are passed over.
@@ -80,7 +81,6 @@ def build_answer(
     ordered = [s for s in _newest_first(ranked, best) if s is best or s.sentence.kind != "heading"]
     quotes = tuple(_quote(s) for s in ordered[:top])
     lead = ordered[0]
-    words = {t: searcher.idf(t) for t in query_tokens(question)}
     subject = terms[0] if terms else None
     figure = pick_figure(lead.sentence, intent, words, subject) if intent.wants_figure else None
     if figure is not None and w.figure_words > 0:
@@ -101,8 +101,14 @@ def build_answer(
     return answer
 
 
+def question_words(searcher: Searcher, question: str) -> dict[str, float]:
+    """The question's search words, each weighed by how rare it is in the index."""
+    return {t: searcher.idf(t) for t in query_tokens(question)}
+
+
 def _rescore(
-    searcher: Searcher, question: str, hits: list[Hit], intent: Intent, terms: list[str], w: Weights
+    searcher: Searcher, question: str, hits: list[Hit], intent: Intent, terms: list[str],
+    words: dict[str, float], w: Weights,
 ) -> list[Scored]:
     if not hits:
         return []
@@ -117,7 +123,6 @@ def _rescore(
     missing = [r for r in rows if r not in dense]
     for r, cos in zip(missing, searcher.dense_scores(question, missing), strict=True):
         dense[r] = float(cos)
-    words = {t: searcher.idf(t) for t in query_tokens(question)}
     total = sum(words.values()) or 1.0
     scored = []
     for r in rows:
