@@ -11,6 +11,7 @@ from later_issues import later_issue
 from index.answer import Weights, build_answer
 from index.build import build_index
 from index.embed import FakeEmbedder
+from index.figures import find_figures
 from index.history import measure_of
 from index.provenance import ProvenanceError, check_answer
 from index.records import Answer
@@ -89,12 +90,10 @@ def test_json_history_has_the_documented_shape(three_issues: Path, tmp_path: Pat
 
 
 def test_a_running_total_is_not_a_yearly_figure_nor_an_investment(three_issues: Path, tmp_path: Path) -> None:
-    a, texts = _ask(three_issues, tmp_path, "消薄飞地累计返利多少？")
-    b = next(b for f, b in _briefings(tmp_path).items() if "2023第3期" in f)
+    a, _ = _ask(three_issues, tmp_path, "消薄飞地累计返利多少？")
+    b = next(b for f, b in load(tmp_path / "idx").briefings.items() if "2023第3期" in f)
     yearly = next(s for s in b.sentences if "返利 300 万元" in s.text)
     running = next(s for s in b.sentences if "累计返利 1100 万元" in s.text)
-    from index.figures import find_figures
-
     [f_yearly] = find_figures(yearly.text, yearly.start)
     rebate = next(f for f in find_figures(running.text, running.start) if f.text == "1100 万元")
     invest = next(f for f in find_figures(running.text, running.start) if f.text == "3109.5 万元")
@@ -113,7 +112,3 @@ def test_provenance_rejects_a_history_quote_that_is_not_verbatim(three_issues: P
     moved = replace(past, figure=replace(past.figure, start=past.figure.start + 1))
     with pytest.raises(ProvenanceError):
         check_answer(replace(a, history=(moved,)), texts)
-
-
-def _briefings(tmp_path: Path) -> dict[str, object]:
-    return dict(load(tmp_path / "idx").briefings)
