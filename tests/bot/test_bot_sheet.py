@@ -3,13 +3,18 @@ survives a restart, and keep strangers out."""
 
 from __future__ import annotations
 
+import asyncio
 import io
+import signal
+import sys
 from pathlib import Path
 
 import docx
+import pytest
 from conftest import ALICE, BOB, CITATION_10, STRANGER, Harness, running
 from fake_service import FakeService
 from fake_telegram import Call, FakeTelegram
+from test_serve import ROOT, _serve_env
 
 from bot.config import BotSettings
 from bot.sheet_store import MAX_ITEMS, SheetStore
@@ -143,3 +148,92 @@ def test_the_sheet_file_sits_beside_the_index_unless_set(tmp_path: Path) -> None
     assert settings.sheet_path(tmp_path / "var" / "index") == tmp_path / "var" / "meeting-sheets.sqlite3"
     chosen = BotSettings.from_env({"TELEGRAM_BOT_TOKEN": "1:A", "BRIEFBOT_SHEET_DB": str(tmp_path / "s.db")})
     assert chosen.sheet_path(tmp_path / "index") == tmp_path / "s.db"
+
+
+def test_the_store_keeps_every_field_of_an_answer(tmp_path: Path) -> None:
+    from index.records import Figure, PastFigure
+
+    base = FakeService(tmp_path).ask(QUESTIONS[0])
+    past = PastFigure(Figure("900 万元", 9e6, "元", 3, 9), "2022-06-20", base.quotes[0])
+    answer = Answer(base.question, True, base.answer, Figure("932.7 万元", 9327000.0, "元", 40, 48),
+                    base.quotes, as_of="2022-09-20", nearest=(base.quotes[0].source,), history=(past,))
+    store = SheetStore(tmp_path / "s.sqlite3")
+    assert store.add(ALICE, answer) == ("added", 1)
+    [item] = SheetStore(tmp_path / "s.sqlite3").items(ALICE)  # a second opening: what a restart sees
+    assert item.answer == answer
+    assert store.remove(BOB, item.id) is False and store.remove(ALICE, item.id) is True
+    assert store.items(ALICE) == []
+
+
+async def _serve(env: dict[str, str], fake: FakeTelegram, startup_timeout: float) -> asyncio.subprocess.Process:
+    """Start `briefbot serve` and wait until it polls."""
+    mark = fake.mark()
+    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "serve", cwd=ROOT, env=env,
+                                                   stdout=asyncio.subprocess.DEVNULL,
+                                                   stderr=asyncio.subprocess.PIPE)
+    ready = asyncio.ensure_future(fake.wait_for("setMyCommands", timeout=startup_timeout,
+                                                where=lambda c: c.seq >= mark))
+    exited = asyncio.ensure_future(process.wait())
+    await asyncio.wait({ready, exited}, return_when=asyncio.FIRST_COMPLETED)
+    if not ready.done():
+        ready.cancel()
+        err = (await process.stderr.read()).decode() if process.stderr else ""
+        pytest.fail(f"serve exited with {process.returncode} before polling:\n{err[-3000:]}")
+    exited.cancel()
+    return process
+
+
+async def _stop(process: asyncio.subprocess.Process) -> None:
+    if process.returncode is None:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), 30)
+    assert process.returncode == 0
+
+
+async def _ask_and_collect(fake: FakeTelegram, question: str) -> str:
+    """Ask the serving process, press "加入会议材料" under the answer; the acknowledgement's text."""
+    asked = fake.message(question, user=ALICE)
+    [first] = await fake.wait_for("sendMessage", timeout=120, where=lambda c: c.reply_to == asked["message_id"])
+    [answer, *_] = await fake.wait_for("sendMessage",
+                                       where=lambda c: c.seq >= first.seq and c.markup is not None)
+    mark = fake.mark()
+    fake.press(answer, answer.buttons["加入会议材料"], user=ALICE)
+    [ack] = await fake.wait_for("answerCallbackQuery", where=lambda c: c.seq >= mark)
+    return ack.params["text"]
+
+
+async def _sheet_across_a_restart(fake: FakeTelegram, tmp_path: Path, model: str | None,
+                                  startup_timeout: float) -> list[tuple[str, str]]:
+    env = _serve_env(fake, tmp_path, model=model)
+    process = await _serve(env, fake, startup_timeout)
+    try:
+        for question in QUESTIONS:
+            assert (await _ask_and_collect(fake, question)).startswith("已加入会议材料")
+        await _stop(process)
+        process = await _serve(env, fake, startup_timeout)  # a new process over the same files
+        mark = fake.mark()
+        fake.command("/sheet docx", user=ALICE)
+        [sent] = await fake.wait_for("sendDocument", timeout=120, where=lambda c: c.seq >= mark)
+        await _stop(process)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert (tmp_path / "meeting-sheets.sqlite3").is_file()
+    paragraphs = _docx(sent)
+    headings = [text for style, text in paragraphs if style == "Heading 1"]
+    assert headings[:3] == [f"{n}. {q}" for n, q in enumerate(QUESTIONS, 1)]
+    return paragraphs
+
+
+@pytest.mark.slow
+async def test_serve_keeps_the_sheet_across_a_process_restart(fake: FakeTelegram, tmp_path: Path) -> None:
+    await _sheet_across_a_restart(fake, tmp_path, model="fake", startup_timeout=120)
+
+
+@pytest.mark.model
+@pytest.mark.slow
+async def test_serve_real_model_sheet_across_a_process_restart(fake: FakeTelegram, tmp_path: Path) -> None:
+    paragraphs = await _sheet_across_a_restart(fake, tmp_path, model=None, startup_timeout=900)
+    assert ("Normal", "答：累计返利 932.7 万元（截至 2022年9月20日）") in paragraphs
+    assert (SOURCE_STYLE, f"—— {CITATION_10}") in paragraphs
