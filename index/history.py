@@ -3,7 +3,8 @@
 "The same measure" is decided strictly, because a wrong history is worse than none: the words that name
 the figure in its clause ("累计返利") must be the same, the unit the same, a running total stays a running
 total and a yearly figure a yearly one, and the question's places and programmes found around the answer
-must be found around the earlier figure too. A briefing where that measure appears with two different
+must be found around the earlier figure too; a question naming none of them finds history only in the same
+series under the same heading. A briefing where that measure appears with two different
 values is left out: which of them continues the series cannot be told.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index.cite import citation, doc_label, source_of
 from index.figures import find_dates, find_figures
@@ -58,16 +59,19 @@ def figure_history(
     """Earlier briefings' figures for the measure `figure` gives in `sentence`, newest first."""
     if lead.date is None or figure.start < 0:
         return ()
-    measure = measure_of(sentence, figure)
-    if len(measure.label) < MIN_LABEL:
-        return ()
     lead_context = _context(lead, sentence)
     subject = [t for t in terms if t in lead_context]
+    measure = _bare(measure_of(sentence, figure), subject)
+    if len(measure.label) < MIN_LABEL:
+        return ()
     found: list[PastFigure] = []
     for b in briefings:
-        if b.file == lead.file or b.date is None or b.date >= lead.date:
+        # The cheap test first: most briefings never name the measure at all.
+        if b.file == lead.file or b.date is None or b.date >= lead.date or measure.label[:MIN_LABEL] not in b.text:
             continue
-        matches = _matches(b, measure, subject)
+        if not subject and b.title != lead.title:
+            continue  # nothing names what is counted: only the same series speaks of the same thing
+        matches = _matches(b, measure, subject, () if subject else sentence.section_titles[-1:])
         values = {f.value for _, f in matches}
         if len(values) != 1:  # absent, or two different values for one measure: leave it out
             continue
@@ -79,12 +83,25 @@ def figure_history(
     return tuple(found[:HISTORY_LIMIT])
 
 
-def _matches(b: Briefing, measure: Measure, subject: list[str]) -> list[tuple[Sentence, Figure]]:
+def _matches(
+    b: Briefing, measure: Measure, subject: list[str], heading: tuple[str, ...],
+) -> list[tuple[Sentence, Figure]]:
+    """The figures in `b` giving `measure`, about `subject`, under `heading` when one is given."""
     out = []
     for s in b.sentences:
         if s.kind != "sentence" or measure.label not in _PUNCT.sub("", s.text):
             continue
+        if heading and s.section_titles[-1:] != heading:
+            continue
         if subject and not all(t in _context(b, s) for t in subject):
             continue
-        out += [(s, f) for f in find_figures(s.text, s.start) if measure_of(s, f) == measure]
+        out += [(s, f) for f in find_figures(s.text, s.start) if _bare(measure_of(s, f), subject) == measure]
     return out
+
+
+def _bare(m: Measure, subject: list[str]) -> Measure:
+    """The measure without the subject's own name: "“消薄飞地”累计返利" and "累计返利" count the same."""
+    label = m.label
+    for term in subject:
+        label = label.replace(term, "")
+    return replace(m, label=label)

@@ -112,3 +112,31 @@ def test_provenance_rejects_a_history_quote_that_is_not_verbatim(three_issues: P
     moved = replace(past, figure=replace(past.figure, start=past.figure.start + 1))
     with pytest.raises(ProvenanceError):
         check_answer(replace(a, history=(moved,)), texts)
+
+
+def test_an_issue_giving_the_measure_twice_with_different_values_is_left_out(
+    seed_folder: Path, tmp_path: Path,
+) -> None:
+    later_issue(seed_folder, 2022, 8, 7, 20, changes={
+        "累计返利 932.7 万元。": "累计返利 800 万元。截至 6 月底，“消薄飞地”累计返利 780 万元。",
+    })
+    later_issue(seed_folder, 2023, 3, 3, 15, changes={"累计返利 932.7 万元。": "累计返利 1100 万元。"})
+    a, texts = _ask(seed_folder, tmp_path, "消薄飞地累计返利多少？")
+    assert a.figure is not None and a.figure.text == "1100 万元"
+    assert [(p.date, p.figure.text) for p in a.history] == [("2022-09-20", "932.7 万元")]
+    check_answer(a, texts)
+
+
+def test_without_names_in_the_question_only_the_same_series_counts(seed_folder: Path, tmp_path: Path) -> None:
+    # Another series, earlier, with the same words: "园区入驻企业" there is some other park.
+    other = later_issue(seed_folder, 2023, 1, 1, 10, changes={"# 宁波支援合作工作简报": "# 温州山海协作简报",
+                                                              FIRMS: "入驻企业 40 家"})
+    other.rename(other.with_name("温州山海协作简报_2023第1期.txt"))
+    later_issue(seed_folder, 2023, 3, 3, 15, changes={FIRMS: "入驻企业 72 家"})
+    a, _ = _ask(seed_folder, tmp_path, "园区入驻企业多少家？")
+    assert a.figure is not None and a.figure.text == "40 家"  # the fake embedder's choice; the real one may differ
+    assert a.quotes[0].source.title == "温州山海协作简报" and a.history == ()
+    (seed_folder / "温州山海协作简报_2023第1期.txt").unlink()
+    a, _ = _ask(seed_folder, tmp_path / "again", "园区入驻企业多少家？")
+    assert a.figure is not None and a.figure.text == "72 家"
+    assert [(p.date, p.figure.text) for p in a.history] == [("2022-09-20", "65 家")]
