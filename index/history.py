@@ -65,9 +65,14 @@ def figure_history(
     if len(measure.label) < MIN_LABEL:
         return ()
     found: list[PastFigure] = []
-    for b in briefings:
-        # The cheap test first: most briefings never name the measure at all.
-        if b.file == lead.file or b.date is None or b.date >= lead.date or measure.label[:MIN_LABEL] not in b.text:
+    # Newest first, stopping at the limit: a long series costs no more than its last dozen issues.
+    earlier = sorted((b for b in briefings if b.date is not None and b.date < lead.date and b.file != lead.file),
+                     key=lambda b: (b.date or "", b.file), reverse=True)
+    for b in earlier:
+        if len(found) == HISTORY_LIMIT:
+            break
+        # Cheap tests first: most briefings never name the measure (a miss only ever leaves an issue out).
+        if measure.label[:MIN_LABEL] not in b.text or measure.label not in _PUNCT.sub("", b.text):
             continue
         if not subject and b.title != lead.title:
             continue  # nothing names what is counted: only the same series speaks of the same thing
@@ -79,8 +84,7 @@ def figure_history(
         src = source_of(b, s)
         quote = Quote(text=s.text, start=s.start, end=s.end, score=0.0, source=src, citation=citation(src))
         found.append(PastFigure(figure=f, date=b.date, quote=quote))
-    found.sort(key=lambda p: (p.date or "", p.quote.source.file), reverse=True)
-    return tuple(found[:HISTORY_LIMIT])
+    return tuple(found)
 
 
 def _matches(
