@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.errors import BriefbotError
 from index.records import Answer
 from index.serial import answer_from_dict, answer_to_dict
 
@@ -53,10 +54,15 @@ class SheetStore:
     def __init__(self, path: Path, limit: int = MAX_ITEMS) -> None:
         self.path = path
         self.limit = limit
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._db() as db:
-            db.executescript(_SCHEMA)
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with self._db() as db:
+                db.executescript(_SCHEMA)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except (OSError, sqlite3.Error) as error:
+            raise BriefbotError(
+                f"cannot open the meeting-sheet file {path} ({error}); set BRIEFBOT_SHEET_DB to a writable file"
+            ) from None
 
     @contextlib.contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:

@@ -237,3 +237,20 @@ async def test_serve_real_model_sheet_across_a_process_restart(fake: FakeTelegra
     paragraphs = await _sheet_across_a_restart(fake, tmp_path, model=None, startup_timeout=900)
     assert ("Normal", "答：累计返利 932.7 万元（截至 2022年9月20日）") in paragraphs
     assert (SOURCE_STYLE, f"—— {CITATION_10}") in paragraphs
+
+
+def test_an_unwritable_sheet_file_stops_serve_with_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from paths import SEED
+
+    from bot.serve import run
+
+    (tmp_path / "briefings").mkdir()
+    (tmp_path / "briefings" / SEED.name).write_bytes(SEED.read_bytes())
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    settings = Settings(tmp_path / "briefings", tmp_path / "index", "fake", tmp_path / "cache")
+    env = {"TELEGRAM_BOT_TOKEN": "123:ABC", "BRIEFBOT_SHEET_DB": str(tmp_path / "a-file" / "sheets.sqlite3")}
+    assert run(settings, env) == 2
+    err = capsys.readouterr().err
+    assert "cannot open the meeting-sheet file" in err and "BRIEFBOT_SHEET_DB" in err
