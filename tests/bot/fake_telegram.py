@@ -13,6 +13,7 @@ import itertools
 import json
 import re
 import time
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -408,7 +409,7 @@ async def _read_params(request: web.Request) -> tuple[dict[str, str], dict[str, 
         for key, value in (await request.post()).items():
             if isinstance(value, web.FileField):
                 files[key] = value.file.read()
-                file_names[key] = value.filename
+                file_names[key] = urllib.parse.unquote(value.filename)  # RFC 5987 names arrive %-encoded
             else:
                 params[key] = str(value)
     return params, files, file_names

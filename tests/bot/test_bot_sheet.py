@@ -254,3 +254,28 @@ def test_an_unwritable_sheet_file_stops_serve_with_a_message(
     assert run(settings, env) == 2
     err = capsys.readouterr().err
     assert "cannot open the meeting-sheet file" in err and "BRIEFBOT_SHEET_DB" in err
+
+
+async def test_the_fake_bot_api_is_strict_about_documents(fake: FakeTelegram) -> None:
+    import aiohttp
+
+    url = f"{fake.base_url}/bot{fake.token}/sendDocument"
+
+    async def send(document: bytes | None, caption: str = "") -> int:
+        form = aiohttp.FormData()
+        form.add_field("chat_id", str(ALICE))
+        form.add_field("caption", caption)
+        form.add_field("parse_mode", "HTML")
+        if document is not None:
+            form.add_field("document", document, filename="会议材料.docx")
+        async with aiohttp.ClientSession() as session, session.post(url, data=form) as response:
+            return response.status
+
+    assert await send(b"PK\x03\x04 a document") == 200
+    assert await send(None) == 400
+    assert await send(b"") == 400
+    assert await send(b"x", caption="长" * 1025) == 400
+    assert await send(b"x", caption="<b>未闭合") == 400
+    [ok] = fake.successful("sendDocument")
+    assert ok.file_names["document"] == "会议材料.docx"
+    fake.calls.clear()  # the 400s were provoked here, not sent by a bot
