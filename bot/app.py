@@ -29,6 +29,8 @@ from bot.admin import AdminHandlers
 from bot.config import BotSettings, redact_secret
 from bot.handlers import QuestionHandlers
 from bot.render import escape
+from bot.sheet import ADD, REMOVE, SheetHandlers
+from bot.sheet_store import SheetStore
 from index.config import Settings
 from index.service import QAService
 
@@ -133,6 +135,7 @@ def build_application(
         redact_secret(bot_settings.webhook.secret)
     policy = AccessPolicy.from_settings(bot_settings)
     questions = QuestionHandlers(service, policy)
+    sheets = SheetHandlers(service, SheetStore(bot_settings.sheet_path(settings.index)), questions.answers)
     admin = AdminHandlers(service, settings.briefings, policy, bot_settings.max_upload_bytes, read_document,
                           progress_interval)
     timeout = bot_settings.http_timeout
@@ -162,12 +165,14 @@ def build_application(
         CommandHandler("ask", questions.ask),
         CommandHandler("briefings", questions.briefings),
         CommandHandler("cite", questions.cite),
+        CommandHandler("sheet", sheets.command),
         CommandHandler("status", admin.status),
         CommandHandler("reindex", admin.reindex),
         MessageHandler(private & filters.Document.ALL, admin.upload),
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, questions.private_text),
         MessageHandler(groups & filters.TEXT & ~filters.COMMAND, questions.group_text),
         MessageHandler(private & filters.COMMAND, questions.help),  # unknown commands get the usage
+        CallbackQueryHandler(sheets.button, pattern=rf"^(?:{ADD}|{REMOVE}):"),
         CallbackQueryHandler(questions.button),
     ])
     application.add_error_handler(apologise)

@@ -13,6 +13,7 @@ from typing import Any
 __all__ = ["DEFAULT_API_BASE_URL", "BotConfigError", "BotSettings", "Webhook", "redact_secret"]
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org"
+SHEET_DB_NAME = "meeting-sheets.sqlite3"
 _TOKEN_SHAPE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 
 
@@ -48,12 +49,17 @@ class BotSettings:
     admins: frozenset[int] = frozenset()
     max_upload_mb: int = 20
     webhook: Webhook | None = None
+    sheet_db: Path | None = None  # the meeting-sheet collections; None: beside the index (sheet_path)
     # Seconds per HTTP call to the Bot API; not an environment variable, tests lower it to provoke timeouts.
     http_timeout: float = 15.0
 
     @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
+
+    def sheet_path(self, index: Path) -> Path:
+        """Where each chat's collected answers live: BRIEFBOT_SHEET_DB, or a SQLite file beside the index."""
+        return self.sheet_db or index.parent / SHEET_DB_NAME
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> BotSettings:
@@ -68,6 +74,7 @@ class BotSettings:
             admins=_ids(env, "BRIEFBOT_ADMINS"),
             max_upload_mb=_positive_int(env, "BRIEFBOT_MAX_UPLOAD_MB", 20),
             webhook=_webhook(env),
+            sheet_db=Path(env["BRIEFBOT_SHEET_DB"]) if env.get("BRIEFBOT_SHEET_DB", "").strip() else None,
         )
 
 

@@ -79,6 +79,7 @@ def keyboard(key: str, answer: Answer) -> InlineKeyboardMarkup:
         InlineKeyboardButton(texts.BUTTON_UP, callback_data=f"f:{key}:up"),
         InlineKeyboardButton(texts.BUTTON_DOWN, callback_data=f"f:{key}:down"),
     ])
+    rows.append([InlineKeyboardButton(texts.BUTTON_SHEET, callback_data=f"s:{key}")])  # handled in bot/sheet.py
     return InlineKeyboardMarkup(rows)
 
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from bot import texts
-from index.cite import citation
+from index.cite import citation, history_line
 from index.records import Answer, BriefingInfo, BuildReport, Context, IndexInfo, Quote, Source
 
 __all__ = [
@@ -179,6 +179,9 @@ def render_answer(answer: Answer) -> list[str]:
     for quote in answer.quotes[:SHOWN_QUOTES]:
         highlight = answer.answer if quote is answer.quotes[0] and answer.answer != quote.text else None
         segments += _quote_segments(quote, highlight)
+    if answer.history:
+        segments += [("\n", ()), (texts.HISTORY_HEADER, ("b",))]
+        segments += [(f"\n{history_line(past)}", ()) for past in answer.history]
     return pack(segments)
 
 

@@ -56,7 +56,11 @@ def run(settings: Settings, env: Mapping[str, str]) -> int:
     except BriefbotError as error:
         _say(str(error))
         return EXIT_FAILED
-    application = build_application(bot_settings, settings, service)
+    try:
+        application = build_application(bot_settings, settings, service)
+    except BriefbotError as error:  # e.g. the meeting-sheet file cannot be opened
+        _say(str(error))
+        return EXIT_CONFIG
     webhook = bot_settings.webhook
     try:
         if webhook is None:

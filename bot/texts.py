@@ -32,8 +32,11 @@ HELP = (
     "/ask 问题 — 在群组中提问\n"
     "/briefings — 已收录的简报（标题、期号、日期）\n"
     "/cite — 把本会话上一个回答整理成可粘贴的引用格式\n"
+    "/sheet — 本会话收集的会议材料；/sheet docx 导出 Word，/sheet md 导出 Markdown，/sheet clear 清空\n"
     "/help — 本说明\n\n"
-    "回答下方的按钮：更多出处、上下文、引用格式、👍/👎 反馈。\n"
+    "回答下方的按钮：更多出处、上下文、引用格式、👍/👎 反馈、加入会议材料。\n"
+    "例如：问“消薄飞地累计返利多少？”，点“加入会议材料”，再问两三个问题，发送 /sheet docx 即得一份"
+    "带原文、出处和历次数字的 Word 会议材料。\n"
     "回答只引用简报原文；简报中没有写到的内容，我会直接说明未找到。"
 )
 
@@ -48,6 +51,7 @@ COMMANDS = (
     ("ask", "提问（群组中使用）"),
     ("briefings", "已收录的简报"),
     ("cite", "上一个回答的引用格式"),
+    ("sheet", "会议材料：收集的回答，/sheet docx 导出"),
     ("help", "用法与示例"),
     ("start", "开始"),
 )
@@ -125,3 +129,21 @@ UPLOAD_SAVED = "已保存为 <code>{name}</code>，开始建立索引…"
 UPLOAD_SAME = "相同内容的文件已存在：<code>{name}</code>，无需重复收录。"
 UPLOAD_CORRUPT = "文件已损坏或格式无法识别"
 UPLOAD_EMPTY = "文件中没有可读取的文字"
+
+HISTORY_HEADER = "此前各期："
+
+BUTTON_SHEET = "加入会议材料"
+SHEET_ADDED = "已加入会议材料（共 {count} 条）。发送 /sheet 查看，/sheet docx 导出。"
+SHEET_ALREADY = "这个回答已在会议材料中。"
+SHEET_FULL = "会议材料已有 {limit} 条，达到上限。请先发送 /sheet 删除几条，或 /sheet clear 清空，再加入。"
+SHEET_EMPTY = "本会话还没有收集会议材料。在回答下方点“加入会议材料”即可收集，之后发送 /sheet docx 导出。"
+SHEET_HEADER = "会议材料（{count} 条）"
+SHEET_FOOTER = "发送 /sheet docx 导出 Word，/sheet md 导出 Markdown，/sheet clear 清空；点下方按钮删除某一条。"
+SHEET_NOT_FOUND = "（简报中未找到）"
+SHEET_REMOVE = "删除 {number}"
+SHEET_REMOVED = "已删除。"
+SHEET_GONE = "这一条已不在会议材料中。"
+SHEET_CLEARED = "已清空会议材料（{count} 条）。"
+SHEET_USAGE = "用法：/sheet 查看，/sheet docx 或 /sheet md 导出，/sheet clear 清空。"
+SHEET_CAPTION = "会议材料：{count} 个问题"
+SHEET_FILE = "会议材料-{date}.{ext}"

@@ -16,6 +16,7 @@ from index.evidence import (
     squash,
 )
 from index.figures import find_figures
+from index.history import figure_history
 from index.provenance import check_answer
 from index.question import Intent, sentence_fits, understand
 from index.records import Answer, Briefing, Quote, Sentence, Source
@@ -93,11 +94,15 @@ def build_answer(
             return Answer(question=question, answered=False, answer=None, figure=None, quotes=(),
                           nearest=_nearest_sections(ranked))
     span = tightest_span(lead.sentence, figure, terms)
+    briefings = searcher.snapshot.briefings
+    history = () if figure is None else figure_history(lead.briefing, lead.sentence, figure, terms,
+                                                       briefings.values())
     answer = Answer(
         question=question, answered=True, answer=span, figure=figure, quotes=quotes,
-        as_of=lead.briefing.date,
+        as_of=lead.briefing.date, history=history,
     )
-    check_answer(answer, {s.briefing.file: s.briefing.text for s in ordered[:top]})
+    files = {s.briefing.file for s in ordered[:top]} | {p.quote.source.file for p in history}
+    check_answer(answer, {f: briefings[f].text for f in files})
     return answer
 
 

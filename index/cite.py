@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.records import Briefing, Sentence, Source
+from index.records import Briefing, PastFigure, Sentence, Source
 
 
 def source_of(b: Briefing, s: Sentence) -> Source:
@@ -35,6 +35,18 @@ def citation(src: Source) -> str:
     if labels == ["编者按"]:
         return text + "编者按"
     return text + "".join(labels)
+
+
+def history_line(past: PastFigure) -> str:
+    """"2022年第10期（9月20日）：932.7 万元": one line per earlier issue."""
+    src = past.quote.source
+    name = src.issue or f"《{src.title}》"
+    parts = (past.date or "").split("-")
+    if src.issue and len(parts) == 3:
+        name += f"（{int(parts[1])}月{int(parts[2])}日）"
+    elif past.date:
+        name += f"（{chinese_date(past.date)}）"
+    return f"{name}：{past.figure.text}"
 
 
 def doc_label(b: Briefing) -> str:

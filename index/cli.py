@@ -47,6 +47,14 @@ def build_parser() -> tuple[argparse.ArgumentParser, Any]:
     a.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid", help=argparse.SUPPRESS)
     a.set_defaults(handler=_ask)
 
+    c = sub.add_parser("cite", help="a meeting sheet: answers, quotes, citations, figure history (.docx or .md)")
+    c.add_argument("questions", nargs="+", metavar="QUESTION", help="questions ('-' reads one per line from stdin)")
+    _folders(c)
+    where = c.add_mutually_exclusive_group()
+    where.add_argument("--docx", type=Path, metavar="FILE", help="write a Word document")
+    where.add_argument("--md", type=Path, metavar="FILE", help="write Markdown (default: Markdown on stdout)")
+    c.set_defaults(handler=_cite)
+
     m = sub.add_parser("model", help="the embedding model").add_subparsers(dest="action", required=True)
     mp = m.add_parser("prepare", help="convert the bundled model into the cache (once) and check it")
     mp.set_defaults(handler=_model_prepare)
@@ -164,6 +172,12 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         if not args.json:
             print(flush=True)
     return EXIT_OK
+
+
+def _cite(args: argparse.Namespace, settings: Settings) -> int:
+    from index.sheet_command import run_cite
+
+    return run_cite(args, lambda: _open(settings))
 
 
 def _model_prepare(args: argparse.Namespace, settings: Settings) -> int:

@@ -29,7 +29,19 @@ def check_answer(answer: Answer, texts: Mapping[str, str]) -> None:
         f = answer.figure
         if f.text not in lead or (f.start >= 0 and texts[answer.quotes[0].source.file][f.start : f.end] != f.text):
             raise ProvenanceError("figure is not inside the first quote")
+    _check_history(answer, texts)
     quoted = set().union(*(numbers_in(q.text) for q in answer.quotes))
     shown = numbers_in(answer.answer or "") | (numbers_in(answer.figure.text) if answer.figure else set())
     if not shown <= quoted:
         raise ProvenanceError(f"numbers {sorted(shown - quoted)} are not in any quote")
+
+
+def _check_history(answer: Answer, texts: Mapping[str, str]) -> None:
+    """Each earlier figure is quoted verbatim and stands inside its own quote, at its own offsets."""
+    for past in answer.history:
+        q, f = past.quote, past.figure
+        stored = texts.get(q.source.file)
+        if stored is None or stored[q.start : q.end] != q.text:
+            raise ProvenanceError(f"history quote is not verbatim at {q.source.file}:{q.start}-{q.end}")
+        if not (q.start <= f.start and f.end <= q.end) or stored[f.start : f.end] != f.text:
+            raise ProvenanceError(f"history figure {f.text!r} is not inside its quote")

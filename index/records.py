@@ -92,6 +92,15 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class PastFigure:
+    """The asked-for measure as an earlier issue gave it: the figure, that issue's date and its own quote."""
+
+    figure: Figure
+    date: str | None  # "YYYY-MM-DD" of the earlier briefing
+    quote: Quote
+
+
+@dataclass(frozen=True)
 class Answer:
     """What the bot and the CLI show for one question."""
 
@@ -102,6 +111,7 @@ class Answer:
     quotes: tuple[Quote, ...]
     as_of: str | None = None  # date of the briefing quoted first, "YYYY-MM-DD"
     nearest: tuple[Source, ...] = ()  # when not answered: the closest sections
+    history: tuple[PastFigure, ...] = ()  # the same measure in earlier issues, newest first
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
 
 

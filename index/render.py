@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.cite import chinese_date, citation
-from index.records import Answer, Figure, IndexInfo, Quote, Source
+from index.cite import chinese_date, citation, history_line
+from index.records import Answer, Figure, IndexInfo, PastFigure, Quote, Source
 
 NOT_FOUND = "未在已收录的简报中找到答案。"
+HISTORY = "此前各期："
 
 
 def figure_json(f: Figure | None) -> dict[str, Any] | None:
@@ -25,6 +26,10 @@ def quote_json(q: Quote) -> dict[str, Any]:
     }
 
 
+def past_json(p: PastFigure) -> dict[str, Any]:
+    return {"figure": figure_json(p.figure), "date": p.date, "quote": quote_json(p.quote)}
+
+
 def answer_json(a: Answer) -> dict[str, Any]:
     return {
         "question": a.question,
@@ -34,6 +39,7 @@ def answer_json(a: Answer) -> dict[str, Any]:
         "quotes": [quote_json(q) for q in a.quotes],
         "as_of": a.as_of,
         "nearest": [{**source_json(s), "citation": citation(s)} for s in a.nearest],
+        "history": [past_json(p) for p in a.history],
         "timings_ms": a.timings_ms,
     }
 
@@ -59,6 +65,8 @@ def format_answer(a: Answer) -> str:
         lines.append(f"数字：{a.figure.text}")
     for i, q in enumerate(a.quotes, 1):
         lines += ["", f"[{i}] “{q.text}”", f"    —— {q.citation}"]
+    if a.history:
+        lines += ["", HISTORY, *(f"  {history_line(p)}" for p in a.history)]
     return "\n".join(lines)
 
 

@@ -13,6 +13,7 @@ import itertools
 import json
 import re
 import time
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ BOT_ID = 424242
 BOT_USERNAME = "briefing_test_bot"
 BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "简报助手", "username": BOT_USERNAME}
 
+DOCUMENT_LIMIT = 50 * 1024 * 1024  # bytes: the most a bot may upload
 _ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
                  "code", "pre", "blockquote"}
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s+[A-Za-z-]+(?:=(?:\"[^\"]*\"|'[^']*'))?)*)\s*>")
@@ -88,6 +90,7 @@ class Call:
     method: str
     params: dict[str, str]
     files: dict[str, bytes] = field(default_factory=dict)
+    file_names: dict[str, str] = field(default_factory=dict)  # form field → the uploaded file's name
     failed: str | None = None  # "429", "500", "timeout", or a 400 description
     at: float = field(default_factory=time.monotonic)
     seq: int = 0  # position among all calls, for "sent after this point"
@@ -268,8 +271,8 @@ class FakeTelegram:
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
-        params, files = await _read_params(request)
-        call = Call(method, params, files)
+        params, files, file_names = await _read_params(request)
+        call = Call(method, params, files, file_names)
         pending = self._failures.get(method)
         if pending:
             kind, retry_after = pending.pop(0)
@@ -360,6 +363,32 @@ class FakeTelegram:
         call.params["_message_id"] = call.params["message_id"]
         return self._store(key[0], key[1], text=plain)
 
+    async def _m_sendDocument(self, call: Call) -> Any:
+        """Telegram's rules for an uploaded document: a file in the form, at most 50 MB, a caption of at
+        most 1,024 characters (after HTML parsing), valid HTML."""
+        if "chat_id" not in call.params:
+            raise BadHtml("chat_id is empty")
+        content = call.files.get("document")
+        if content is None:
+            raise BadHtml("there is no document in the request")
+        if not content:
+            raise BadHtml("file must be non-empty")
+        if len(content) > DOCUMENT_LIMIT:
+            raise BadHtml("Request Entity Too Large")
+        caption = call.params.get("caption", "")
+        plain = parse_html(caption) if call.params.get("parse_mode") == "HTML" else caption
+        if utf16_len(plain) > 1024:
+            raise BadHtml("message caption is too long")
+        message_id = next(self._message_ids)
+        call.params["_message_id"] = str(message_id)
+        file_id = f"sent{message_id}"
+        name = call.file_names.get("document", "")
+        self.files[file_id] = (f"documents/{file_id}", content)
+        document = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": name,
+                    "file_size": len(content)}
+        extra = {"caption": plain} if plain else {}
+        return self._store(int(call.params["chat_id"]), message_id, document=document, **extra)
+
     async def _m_getFile(self, call: Call) -> Any:
         file_id = call.params["file_id"]
         if file_id not in self.files:
@@ -369,9 +398,10 @@ class FakeTelegram:
                 "file_path": path}
 
 
-async def _read_params(request: web.Request) -> tuple[dict[str, str], dict[str, bytes]]:
+async def _read_params(request: web.Request) -> tuple[dict[str, str], dict[str, bytes], dict[str, str]]:
     params = {key: value for key, value in request.query.items()}
     files: dict[str, bytes] = {}
+    file_names: dict[str, str] = {}
     if request.content_type == "application/json":
         body = await request.json()
         params.update({k: v if isinstance(v, str) else json.dumps(v) for k, v in body.items()})
@@ -379,9 +409,10 @@ async def _read_params(request: web.Request) -> tuple[dict[str, str], dict[str, 
         for key, value in (await request.post()).items():
             if isinstance(value, web.FileField):
                 files[key] = value.file.read()
+                file_names[key] = urllib.parse.unquote(value.filename)  # RFC 5987 names arrive %-encoded
             else:
                 params[key] = str(value)
-    return params, files
+    return params, files, file_names
 
 
 async def _wait(event: asyncio.Event, timeout: float, also: asyncio.Event | None = None) -> None:

@@ -48,7 +48,7 @@ async def test_more_sources_lists_the_remaining_quotes(bot: Harness) -> None:
     extra = tuple(Quote(f"第{n}条相关原文。", 0, 6, 0.1, first.source, first.citation) for n in range(4))
     bot.service.canned["更多出处测试"] = Answer("更多出处测试", True, None, None, (first, *extra))
     buttons = await _answered(bot, "更多出处测试")
-    assert list(buttons) == ["更多出处", "上下文", "引用格式", "👍", "👎"]
+    assert list(buttons) == ["更多出处", "上下文", "引用格式", "👍", "👎", "加入会议材料"]
     mark = bot.fake.mark()
     bot.fake.press(bot.last_reply(), buttons["更多出处"], user=ALICE)
     [reply] = await bot.fake.sent_since(mark, ALICE)
@@ -83,9 +83,10 @@ async def test_expired_or_foreign_button_data_is_handled_gracefully(bot: Harness
     assert acks[2].params["text"] == "这个回答已过期，请重新提问。"
 
 
-async def test_unanswered_reply_offers_feedback_only(bot: Harness) -> None:
+async def test_unanswered_reply_offers_feedback_and_the_sheet_only(bot: Harness) -> None:
+    # "简报中未找到" belongs in meeting notes too, so the sheet button stays; the quote buttons do not.
     buttons = await _answered(bot, "余姚的海洋渔业产值是多少？")
-    assert list(buttons) == ["👍", "👎"]
+    assert list(buttons) == ["👍", "👎", "加入会议材料"]
     key = buttons["👍"].split(":")[1]
     bot.fake.press(bot.last_reply(), f"c:{key}", user=ALICE)  # forged: there is no quote to show
     [ack] = await bot.fake.wait_for("answerCallbackQuery")

@@ -165,3 +165,14 @@ def test_small_helpers() -> None:
     assert cite_source(S10) == C10
     assert cite_source(Source("x", "简报", None, None, ())) == "《简报》"
     assert split_sentences("一。”二！\n\n三") == ["一。”", "二！\n\n", "三"]
+
+
+def test_answer_with_history_adds_one_line_per_earlier_issue() -> None:
+    from index.records import PastFigure
+
+    past = PastFigure(Figure("932.7 万元", 9327000.0, "元", 23, 31), "2022-09-20", Q10)
+    answer = Answer("消薄飞地累计返利多少？", True, "累计返利已超 1000 万元", Figure("1000 万元", 1e7, "元"),
+                    (Q11,), as_of="2022-10-20", history=(past,))
+    [html] = render_answer(answer)
+    parse_html(html)
+    assert html.endswith("\n\n<b>此前各期：</b>\n2022年第10期（9月20日）：932.7 万元")
