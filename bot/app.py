@@ -129,7 +129,7 @@ def build_application(
 ) -> BotApplication:
     """The bot with every handler registered; `read_document` defaults to index.readers.read_document."""
     redact_secret(bot_settings.token)
-    if bot_settings.webhook is not None and bot_settings.webhook.secret:
+    if bot_settings.webhook is not None:
         redact_secret(bot_settings.webhook.secret)
     policy = AccessPolicy.from_settings(bot_settings)
     questions = QuestionHandlers(service, policy)
