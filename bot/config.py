@@ -11,13 +11,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DEFAULT_API_BASE_URL", "WEAK_SECRET_LENGTH", "BotConfigError", "BotSettings", "Webhook", "redact_secret"]
+__all__ = [
+    "DEFAULT_API_BASE_URL",
+    "MAX_WAITING_PER_USER",
+    "QUESTION_WORKERS",
+    "WEAK_SECRET_LENGTH",
+    "BotConfigError",
+    "BotSettings",
+    "Webhook",
+    "redact_secret",
+]
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org"
 _TOKEN_SHAPE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 # Telegram's rule for setWebhook's secret_token: 1-256 characters of A-Z a-z 0-9 _ -.
 _SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 WEBHOOK_SECRET_BYTES = 32  # a generated secret: 32 random bytes, 43 URL-safe characters
+# Questions answered at once, in a pool of their own. Twice the 2 cores of the machine the bot was measured
+# on: a question also waits on I/O (the index, the Bot API), and 20 users at once are answered in 1/4 of
+# the serial time (tests/bot/test_questions.py); bench/load.py measures it with the real model.
+QUESTION_WORKERS = 4
+# Questions one user may have in the bot at once (running or waiting); a person typing rarely has more
+# than a few, and bench/load.py's 20 users × 10 at once fit without a refusal.
+MAX_WAITING_PER_USER = 10
 WEAK_SECRET_LENGTH = 16  # shorter user-set secrets start with a warning: they can be guessed
 
 
@@ -55,6 +71,8 @@ class BotSettings:
     admins: frozenset[int] = frozenset()
     max_upload_mb: int = 20
     webhook: Webhook | None = None
+    question_workers: int = QUESTION_WORKERS
+    max_waiting_per_user: int = MAX_WAITING_PER_USER
     # Seconds per HTTP call to the Bot API; not an environment variable, tests lower it to provoke timeouts.
     http_timeout: float = 15.0
 
@@ -75,6 +93,8 @@ class BotSettings:
             admins=_ids(env, "BRIEFBOT_ADMINS"),
             max_upload_mb=_positive_int(env, "BRIEFBOT_MAX_UPLOAD_MB", 20),
             webhook=_webhook(env),
+            question_workers=_positive_int(env, "BRIEFBOT_QUESTION_WORKERS", QUESTION_WORKERS),
+            max_waiting_per_user=_positive_int(env, "BRIEFBOT_MAX_WAITING_PER_USER", MAX_WAITING_PER_USER),
         )
 
 
