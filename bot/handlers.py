@@ -178,14 +178,18 @@ class QuestionHandlers:
                 # Quoting the refused question shows where the line was cut.
                 await message.reply_text(escape(texts.LINE_FULL.format(limit=self.queue.per_user)), do_quote=True)
             return
+        # Only the first question of a line shows "typing": later ones follow answers already arriving, and
+        # every call counts against the bot's 30 messages a second, which all users share.
+        typing = self.queue.waiting(user_id) == 1 and message.chat.type == ChatType.PRIVATE
         # Given the update, a failure reaches the error handler, which apologises in the right chat.
-        context.application.create_task(self._answer_in_turn(message, question, context, user_id), update=update)
+        context.application.create_task(self._answer_in_turn(message, question, context, user_id, typing),
+                                        update=update)
 
     async def _answer_in_turn(self, message: Message, question: str, context: ContextTypes.DEFAULT_TYPE,
-                              user_id: int) -> None:
+                              user_id: int, typing: bool) -> None:
         """Search one question in the question pool and reply with quotes, citations and buttons."""
         chat_id = message.chat.id
-        if message.chat.type == ChatType.PRIVATE:
+        if typing:
             # Cosmetic, so skipped in groups: the rate limiter counts it against a group's 20 messages a minute.
             with contextlib.suppress(TelegramError):
                 await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
