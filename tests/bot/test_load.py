@@ -10,7 +10,7 @@ from types import ModuleType
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SLACK = 0.5  # seconds of scheduling noise on a shared 2-core machine; the unfair bot added ~4 s here
+SLACK = 1.0  # seconds of scheduling noise on a busy 2-core machine; the unfair bot added 5 s here (docs/reliability.md)
 
 
 def _bench() -> ModuleType:
