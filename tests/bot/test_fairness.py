@@ -78,7 +78,7 @@ async def test_status_never_waits_behind_questions(crowded: Harness) -> None:
     started = time.monotonic()
     status = await crowded.command("/status", user=ADMIN)
     # In the shared pool /status waited behind 30 questions on 6 threads: about 2.5 s.
-    assert status.at - started < DELAY, status.at - started
+    assert status.at - started < 2 * DELAY, status.at - started
     assert "索引状态" in status.text
 
 
