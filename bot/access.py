@@ -63,7 +63,9 @@ class AccessPolicy:
     def allows(self, user_id: int, chat_id: int, chat_type: str) -> bool:
         user_ok = user_id in self.users or user_id in self.admins
         if chat_type == ChatType.PRIVATE:
-            return user_ok
+            # A private chat's id is its user's id; anything else is a forged update answering into a
+            # stranger's chat on an allowed user's behalf.
+            return user_ok and chat_id == user_id
         # Answers in a group are seen by every member, so the group itself must be vetted as well.
         return user_ok and chat_id in self.chats
 
@@ -101,6 +103,10 @@ class AccessGate:
             raise ApplicationHandlerStop
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None:  # channel posts and service updates: nothing to answer
+            raise ApplicationHandlerStop
+        if chat.type == ChatType.PRIVATE and chat.id != user.id:
+            # Telegram never sends this: the update is forged, and even a refusal would go to the forger's chat.
+            log.warning("forged update dropped user=%d chat=%d update=%d", user.id, chat.id, update.update_id)
             raise ApplicationHandlerStop
         if self.policy.allows(user.id, chat.id, chat.type):
             return

@@ -27,6 +27,7 @@ from bot import texts
 from bot.access import AccessGate, AccessPolicy, DocumentReader
 from bot.admin import AdminHandlers
 from bot.config import BotSettings, redact_secret
+from bot.fairness import QuestionQueue
 from bot.handlers import QuestionHandlers
 from bot.render import escape
 from bot.sheet import ADD, REMOVE, SheetHandlers
@@ -39,7 +40,7 @@ __all__ = ["BotApplication", "RetryingRateLimiter", "apologise", "build_applicat
 log = logging.getLogger("briefbot.bot")
 
 BotApplication = Application[Any, Any, Any, Any, Any, Any]
-CONCURRENT_UPDATES = 32  # questions from different people are answered side by side
+CONCURRENT_UPDATES = 32  # updates looked at side by side; questions then wait in bot.fairness, not here
 ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
 DEFAULTS = Defaults(
     parse_mode=ParseMode.HTML,
@@ -121,6 +122,13 @@ def _post_init(policy: AccessPolicy) -> Callable[[BotApplication], Coroutine[Any
     return post_init
 
 
+def _post_shutdown(queue: QuestionQueue) -> Callable[[BotApplication], Coroutine[Any, Any, None]]:
+    async def post_shutdown(application: BotApplication) -> None:
+        queue.shutdown()
+
+    return post_shutdown
+
+
 def build_application(
     bot_settings: BotSettings,
     settings: Settings,
@@ -131,10 +139,11 @@ def build_application(
 ) -> BotApplication:
     """The bot with every handler registered; `read_document` defaults to index.readers.read_document."""
     redact_secret(bot_settings.token)
-    if bot_settings.webhook is not None and bot_settings.webhook.secret:
+    if bot_settings.webhook is not None:
         redact_secret(bot_settings.webhook.secret)
     policy = AccessPolicy.from_settings(bot_settings)
-    questions = QuestionHandlers(service, policy)
+    queue = QuestionQueue(bot_settings.question_workers, bot_settings.max_waiting_per_user)
+    questions = QuestionHandlers(service, policy, queue)
     sheets = SheetHandlers(service, SheetStore(bot_settings.sheet_path(settings.index)), questions.answers)
     admin = AdminHandlers(service, settings.briefings, policy, bot_settings.max_upload_bytes, read_document,
                           progress_interval)
@@ -152,6 +161,7 @@ def build_application(
         .write_timeout(timeout)
         .pool_timeout(timeout)
         .post_init(_post_init(policy))
+        .post_shutdown(_post_shutdown(queue))
         .build()
     )
     # Access control in one place: group -1 runs first and stops anyone not allowed.

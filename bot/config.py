@@ -4,17 +4,38 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DEFAULT_API_BASE_URL", "BotConfigError", "BotSettings", "Webhook", "redact_secret"]
+__all__ = [
+    "DEFAULT_API_BASE_URL",
+    "MAX_WAITING_PER_USER",
+    "QUESTION_WORKERS",
+    "WEAK_SECRET_LENGTH",
+    "BotConfigError",
+    "BotSettings",
+    "Webhook",
+    "redact_secret",
+]
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org"
 SHEET_DB_NAME = "meeting-sheets.sqlite3"
 _TOKEN_SHAPE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+# Telegram's rule for setWebhook's secret_token: 1-256 characters of A-Z a-z 0-9 _ -.
+_SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,256}")
+WEBHOOK_SECRET_BYTES = 32  # a generated secret: 32 random bytes, 43 URL-safe characters
+# Questions answered at once, in a pool of their own. Twice the 2 cores of the machine the bot was measured
+# on: a question also waits on I/O (the index, the Bot API), and 20 users at once are answered in 1/4 of
+# the serial time (tests/bot/test_questions.py); bench/load.py measures it with the real model.
+QUESTION_WORKERS = 4
+# Questions one user may have in the bot at once (running or waiting); a person typing rarely has more
+# than a few, and bench/load.py's 20 users × 10 at once fit without a refusal.
+MAX_WAITING_PER_USER = 10
+WEAK_SECRET_LENGTH = 16  # shorter user-set secrets start with a warning: they can be guessed
 
 
 class BotConfigError(ValueError):
@@ -28,7 +49,9 @@ class Webhook:
     url: str
     listen: str = "127.0.0.1"
     port: int = 8443
-    secret: str | None = field(default=None, repr=False)
+    # Always set: Telegram sends it in X-Telegram-Bot-Api-Secret-Token and PTB rejects updates without it.
+    secret: str = field(default_factory=lambda: secrets.token_urlsafe(WEBHOOK_SECRET_BYTES), repr=False)
+    secret_generated: bool = False
 
     @property
     def url_path(self) -> str:
@@ -50,6 +73,8 @@ class BotSettings:
     max_upload_mb: int = 20
     webhook: Webhook | None = None
     sheet_db: Path | None = None  # the meeting-sheet collections; None: beside the index (sheet_path)
+    question_workers: int = QUESTION_WORKERS
+    max_waiting_per_user: int = MAX_WAITING_PER_USER
     # Seconds per HTTP call to the Bot API; not an environment variable, tests lower it to provoke timeouts.
     http_timeout: float = 15.0
 
@@ -75,6 +100,8 @@ class BotSettings:
             max_upload_mb=_positive_int(env, "BRIEFBOT_MAX_UPLOAD_MB", 20),
             webhook=_webhook(env),
             sheet_db=Path(env["BRIEFBOT_SHEET_DB"]) if env.get("BRIEFBOT_SHEET_DB", "").strip() else None,
+            question_workers=_positive_int(env, "BRIEFBOT_QUESTION_WORKERS", QUESTION_WORKERS),
+            max_waiting_per_user=_positive_int(env, "BRIEFBOT_MAX_WAITING_PER_USER", MAX_WAITING_PER_USER),
         )
 
 
@@ -141,15 +168,19 @@ def _webhook(env: Mapping[str, str]) -> Webhook | None:
         return None
     if not url.startswith("https://"):
         raise BotConfigError("BRIEFBOT_WEBHOOK_URL must be an https:// address (Telegram requires TLS)")
-    secret = env.get("BRIEFBOT_WEBHOOK_SECRET", "").strip() or None
-    if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
-        raise BotConfigError("BRIEFBOT_WEBHOOK_SECRET may only hold A-Z, a-z, 0-9, _ and - (at most 256)")
-    return Webhook(
-        url=url,
-        listen=env.get("BRIEFBOT_WEBHOOK_LISTEN", "").strip() or "127.0.0.1",
-        port=_positive_int(env, "BRIEFBOT_WEBHOOK_PORT", 8443),
-        secret=secret,
-    )
+    listen = env.get("BRIEFBOT_WEBHOOK_LISTEN", "").strip() or "127.0.0.1"
+    port = _positive_int(env, "BRIEFBOT_WEBHOOK_PORT", 8443)
+    secret = env.get("BRIEFBOT_WEBHOOK_SECRET", "").strip()
+    if not secret:
+        # Never a webhook without a secret: without one, anyone who can reach the URL can forge updates.
+        return Webhook(url=url, listen=listen, port=port, secret_generated=True)
+    if not _SECRET_SHAPE.fullmatch(secret):
+        # The value is not echoed: it is a credential.
+        raise BotConfigError(
+            f"BRIEFBOT_WEBHOOK_SECRET must be 1 to 256 characters, each A-Z, a-z, 0-9, _ or - "
+            f"(it has {len(secret)}); or leave it unset and a random one is made at each start."
+        )
+    return Webhook(url=url, listen=listen, port=port, secret=secret)
 
 
 # Redaction works on every log record as it is created, because httpx logs request URLs (which hold the

@@ -1,9 +1,10 @@
-"""Thin async handlers: questions, buttons and commands. Library calls run in worker threads."""
+"""Thin async handlers: questions, buttons and commands. Questions run in their own pool, the rest in threads."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import secrets
 import time
@@ -17,6 +18,7 @@ from telegram.ext import ContextTypes
 
 from bot import render, texts
 from bot.access import AccessPolicy, is_addressed
+from bot.fairness import QuestionQueue
 from bot.render import escape
 from index.answer import MAX_QUESTION
 from index.errors import BadQuestion, BriefbotError
@@ -27,7 +29,6 @@ from index.service import QAService
 __all__ = ["MAX_QUESTION", "AnswerCache", "QuestionHandlers", "send_parts"]
 
 log = logging.getLogger("briefbot.bot")
-
 
 
 class AnswerCache:
@@ -120,9 +121,10 @@ def _without_mention(message: Message, username: str) -> str:
 class QuestionHandlers:
     """Questions, answer buttons and the everyday commands."""
 
-    def __init__(self, service: QAService, policy: AccessPolicy) -> None:
+    def __init__(self, service: QAService, policy: AccessPolicy, queue: QuestionQueue) -> None:
         self.service = service
         self.policy = policy
+        self.queue = queue
         self.answers = AnswerCache()
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -138,13 +140,13 @@ class QuestionHandlers:
 
     async def private_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.message is not None:
-            await self.answer(update.message, update.message.text or "", context)
+            await self.answer(update, update.message, update.message.text or "", context)
 
     async def group_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.message
         if message is None or not is_addressed(message, context.bot):
             return
-        await self.answer(message, _without_mention(message, context.bot.username), context)
+        await self.answer(update, message, _without_mention(message, context.bot.username), context)
 
     async def ask(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.message
@@ -157,22 +159,44 @@ class QuestionHandlers:
         if not question.strip():
             await message.reply_text(escape(texts.ASK_USAGE))
             return
-        await self.answer(message, question, context)
+        await self.answer(update, message, question, context)
 
-    async def answer(self, message: Message, question: str, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Search one question off the event loop and reply with quotes, citations and buttons."""
+    async def answer(self, update: Update, message: Message, question: str,
+                     context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Check a question, let it into its user's line and return: the line answers it in its turn.
+
+        Returning at once frees PTB's update slot, so a flood of questions never keeps other updates
+        (commands, other users) waiting to be looked at.
+        """
         problem = check_question(question)
         if problem is not None:
             await message.reply_text(escape(problem))
             return
+        user_id = message.from_user.id if message.from_user is not None else message.chat.id
+        if not self.queue.admit(user_id):
+            log.info("question refused, line full user=%d chat=%d", user_id, message.chat.id)
+            if self.queue.should_tell(user_id):
+                # Quoting the refused question shows where the line was cut.
+                await message.reply_text(escape(texts.LINE_FULL.format(limit=self.queue.per_user)), do_quote=True)
+            return
+        # Only the first question of a line shows "typing": later ones follow answers already arriving, and
+        # every call counts against the bot's 30 messages a second, which all users share.
+        typing = self.queue.waiting(user_id) == 1 and message.chat.type == ChatType.PRIVATE
+        # Given the update, a failure reaches the error handler, which apologises in the right chat.
+        context.application.create_task(self._answer_in_turn(message, question, context, user_id, typing),
+                                        update=update)
+
+    async def _answer_in_turn(self, message: Message, question: str, context: ContextTypes.DEFAULT_TYPE,
+                              user_id: int, typing: bool) -> None:
+        """Search one question in the question pool and reply with quotes, citations and buttons."""
         chat_id = message.chat.id
-        if message.chat.type == ChatType.PRIVATE:
+        if typing:
             # Cosmetic, so skipped in groups: the rate limiter counts it against a group's 20 messages a minute.
             with contextlib.suppress(TelegramError):
                 await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
         started = time.perf_counter()
         try:
-            answer = await asyncio.to_thread(self.service.ask, question.strip())
+            answer = await self.queue.run(user_id, functools.partial(self.service.ask, question.strip()))
         except BriefbotError as error:
             await message.reply_text(escape(str(error)))
             return
@@ -180,7 +204,7 @@ class QuestionHandlers:
         parts = render.render_answer(answer)
         await send_parts(context, chat_id, parts, reply_to=message, markup=keyboard(key, answer))
         log.info("answered chat=%d user=%d answer=%s found=%s quotes=%d parts=%d ms=%.0f", chat_id,
-                 message.from_user.id if message.from_user else 0, key, answer.answered, len(answer.quotes),
+                 user_id, key, answer.answered, len(answer.quotes),
                  len(parts), (time.perf_counter() - started) * 1000)
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

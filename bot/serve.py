@@ -5,16 +5,17 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Mapping
+from typing import Any
 
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 
 from bot.app import build_application
-from bot.config import BotConfigError, BotSettings, redact_secret, redact_text
+from bot.config import WEAK_SECRET_LENGTH, BotConfigError, BotSettings, Webhook, redact_secret, redact_text
 from index.config import Settings
 from index.errors import BriefbotError
 
-__all__ = ["run"]
+__all__ = ["ALLOWED_UPDATES", "run", "webhook_options"]
 
 log = logging.getLogger("briefbot.bot")
 
@@ -34,6 +35,20 @@ def _configure_logging(env: Mapping[str, str]) -> None:
     root.setLevel(level if level in logging.getLevelNamesMapping() else "INFO")
     # httpx logs every request (a long poll each few seconds) with the token in the URL.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def webhook_options(webhook: Webhook) -> dict[str, Any]:
+    """The arguments for run_webhook / Updater.start_webhook: the secret always goes to setWebhook."""
+    return {"listen": webhook.listen, "port": webhook.port, "url_path": webhook.url_path,
+            "webhook_url": webhook.url, "secret_token": webhook.secret, "allowed_updates": ALLOWED_UPDATES}
+
+
+def _warn_about_secret(webhook: Webhook) -> None:
+    if webhook.secret_generated:
+        log.info("webhook secret generated for this run (set BRIEFBOT_WEBHOOK_SECRET if several instances "
+                 "share the bot: each start replaces the secret Telegram sends)")
+    elif len(webhook.secret) < WEAK_SECRET_LENGTH:
+        log.warning("BRIEFBOT_WEBHOOK_SECRET is shorter than %d characters: it can be guessed", WEAK_SECRET_LENGTH)
 
 
 def run(settings: Settings, env: Mapping[str, str]) -> int:
@@ -62,18 +77,13 @@ def run(settings: Settings, env: Mapping[str, str]) -> int:
         _say(str(error))
         return EXIT_CONFIG
     webhook = bot_settings.webhook
+    if webhook is not None:
+        _warn_about_secret(webhook)
     try:
         if webhook is None:
             application.run_polling(allowed_updates=ALLOWED_UPDATES)
         else:
-            application.run_webhook(
-                listen=webhook.listen,
-                port=webhook.port,
-                url_path=webhook.url_path,
-                webhook_url=webhook.url,
-                secret_token=webhook.secret,
-                allowed_updates=ALLOWED_UPDATES,
-            )
+            application.run_webhook(**webhook_options(webhook))
     except InvalidToken:
         _say("Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN (or the file it is read from).")
         return EXIT_CONFIG

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from index.records import Briefing, PastFigure, Sentence, Source
+
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 
 
 def source_of(b: Briefing, s: Sentence) -> Source:
@@ -16,10 +20,10 @@ def chinese_date(iso: str | None) -> str | None:
     """"2022-09-20" → "2022年9月20日"."""
     if not iso:
         return None
-    parts = iso.split("-")
-    if len(parts) != 3:
+    match = _ISO_DATE.fullmatch(iso)
+    if match is None:  # not a date we wrote (e.g. "--" from a damaged record): shown as it is, never a crash
         return iso
-    y, m, d = parts
+    y, m, d = match.groups()
     return f"{int(y)}年{int(m)}月{int(d)}日"
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from index.config import Settings
 from index.errors import BadQuestion, BriefbotError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
+EXIT_PIPE = 141  # the reader of our output went away (`briefbot ask … | head`): what the shell reports for SIGPIPE
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 
@@ -84,12 +84,23 @@ def dispatch(args: argparse.Namespace) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a mistaken hub name fails at once instead of hanging
     handler: Handler = args.handler
     try:
-        return handler(args, settings_for(args))
+        code = handler(args, settings_for(args))
+        sys.stdout.flush()  # here, not at exit, so a closed pipe is caught below
+        return code
     except BriefbotError as exc:
         print(f"briefbot: {exc}", file=sys.stderr)
         return EXIT_USAGE if isinstance(exc, BadQuestion) else EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        _discard_stdout()
+        return EXIT_PIPE
+
+
+def _discard_stdout() -> None:
+    # Python flushes stdout again at exit and would print a second BrokenPipeError; point it at devnull.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,36 +150,37 @@ def _open(settings: Settings) -> Any:
 
 def _index_status(args: argparse.Namespace, settings: Settings) -> int:
     from index.library import index_info
-    from index.render import format_status, status_json
+    from index.render import format_status, json_text, status_json
     from index.store import load
 
     info = index_info(load(settings.index))  # no model needed to describe the index
-    print(json.dumps(status_json(info), ensure_ascii=False, indent=2) if args.json else format_status(info))
+    print(json_text(status_json(info), indent=2) if args.json else format_status(info))
     return EXIT_OK
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    from index.render import answer_json, format_answer
+    from index.render import answer_json, format_answer, json_text
 
     library = _open(settings)
 
     def one(question: str) -> str:
         answer = library.ask(question, mode=args.mode)
         if args.json:
-            return json.dumps(answer_json(answer), ensure_ascii=False, indent=None if args.question == "-" else 2)
+            return json_text(answer_json(answer), indent=None if args.question == "-" else 2)
         return format_answer(answer)
 
     if args.question != "-":
         print(one(args.question))
         return EXIT_OK
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        try:
-            print(one(line.strip()), flush=True)
-        except BadQuestion as exc:
-            print(json.dumps({"question": line.strip(), "error": str(exc)}, ensure_ascii=False) if args.json
-                  else f"briefbot: {exc}", flush=True)
+    for question, problem in batch_questions(sys.stdin.buffer):
+        if problem is None:
+            try:
+                print(one(question), flush=True)
+            except BadQuestion as exc:
+                problem = str(exc)
+        if problem is not None:
+            print(json_text({"question": question, "error": problem}) if args.json else f"briefbot: {problem}",
+                  flush=True)
         if not args.json:
             print(flush=True)
     return EXIT_OK
@@ -178,6 +190,22 @@ def _cite(args: argparse.Namespace, settings: Settings) -> int:
     from index.sheet_command import run_cite
 
     return run_cite(args, lambda: _open(settings))
+
+
+def batch_questions(lines: Iterable[bytes]) -> Iterator[tuple[str, str | None]]:
+    """(question, None) for each non-blank line, or (the line as far as readable, why) if it is not UTF-8."""
+    for number, raw in enumerate(lines, 1):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            shown = raw.decode("utf-8", "backslashreplace").strip()
+            yield shown, (f"line {number} is not UTF-8 text (byte {exc.start + 1} of the line); "
+                          "save the questions as UTF-8 and send it again")
+            continue
+        if number == 1:
+            text = text.removeprefix("\ufeff")  # a byte order mark from Windows editors
+        if text.strip():
+            yield text.strip(), None
 
 
 def _model_prepare(args: argparse.Namespace, settings: Settings) -> int:

@@ -15,6 +15,7 @@ from index.answer import build_answer
 from index.baseline import ChunkBaseline
 from index.config import Settings
 from index.library import Library, validate_question
+from index.render import json_text
 from index.search import Mode
 
 
@@ -151,7 +152,7 @@ def run_eval(args: argparse.Namespace, settings: Settings, library: Library) -> 
         report[path.name] = {"summary": [s.summary() for s in scores.values()], "failures": main.failures()}
         failed |= args.floor is not None and (main.summary()["top1"] or 0.0) < args.floor
     if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        print(json_text(report, indent=2))
         return 1 if failed else 0
     for name, part in report.items():
         print(f"## {name}\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from index.cite import chinese_date, citation, history_line
@@ -9,6 +10,19 @@ from index.records import Answer, Figure, IndexInfo, PastFigure, Quote, Source
 
 NOT_FOUND = "未在已收录的简报中找到答案。"
 HISTORY = "此前各期："
+# Characters json.dumps(ensure_ascii=False) leaves raw that str.splitlines() (and JavaScript before ES2019)
+# treat as line ends: escaped, a JSON line stays one line for every reader. Control characters below
+# U+0020 are escaped by json itself.
+_LINE_BREAKERS = {"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def json_text(data: Any, indent: int | None = None) -> str:
+    """JSON with Chinese kept readable and every line-breaking character escaped."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    # They can only occur inside JSON strings, where the escape means the same character.
+    for raw, escaped in _LINE_BREAKERS.items():
+        text = text.replace(raw, escaped)
+    return text
 
 
 def figure_json(f: Figure | None) -> dict[str, Any] | None:

@@ -12,6 +12,6 @@ fi
 VPY=.venv/bin/python
 # torch first and pinned: an unpinned torch pulls a multi-GB CUDA build.
 "$VPY" -m pip install --quiet --disable-pip-version-check "torch==2.13.0"
-"$VPY" -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+"$VPY" -m pip install --quiet --disable-pip-version-check -e ".[dev,webhooks]"
 export HF_HUB_OFFLINE=1
 .venv/bin/briefbot model prepare
