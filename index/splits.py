@@ -37,7 +37,12 @@ def report_groups(rows: list[dict[str, object]], split: str) -> list[tuple[str, 
         groups = [(s, [r for r in rows if r["split"] == s]) for s in SPLITS] + [("all", rows)]
     else:
         groups = [(split, rows)]
-    origins = sorted({str(r["origin"]) for r in rows})
+    origins = sorted({origin_group(str(r["origin"])) for r in rows})
     if len(origins) > 1:
-        groups += [(f"{split} {o}", [r for r in rows if r["origin"] == o]) for o in origins]
+        groups += [(f"{split} {o}", [r for r in rows if origin_group(str(r["origin"])) == o]) for o in origins]
     return groups
+
+
+def origin_group(origin: str) -> str:
+    """The set an origin names, without the question's place in it: "rgb-zh/zh_int.json#7" -> "rgb-zh/zh_int.json"."""
+    return origin.split("#", 1)[0]

@@ -57,3 +57,10 @@ def test_reports_show_test_and_dev_side_by_side_then_each_origin() -> None:
 def test_one_origin_shows_no_origin_rows() -> None:
     rows: list[dict[str, object]] = [{"split": "dev", "origin": "own"}]
     assert [g for g, _ in report_groups(rows, "dev")] == ["dev"]
+
+
+def test_an_external_set_is_one_origin_however_many_questions() -> None:
+    # The first RGB run printed one row per question: each origin names its source line ("…#12").
+    rows: list[dict[str, object]] = [
+        {"split": split_of(f"rgb-refine-{i:03d}"), "origin": f"rgb-zh/zh_refine.json#{i}"} for i in range(6)]
+    assert [g for g, _ in report_groups(rows, "all")] == [*SPLITS, "all"]
