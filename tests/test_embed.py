@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index.cachedir import process_alive
 from index.config import DEFAULT_MODEL, Settings
+from index.e5s1 import E5S1, bert_state_dict, dequantize_q4_0
 from index.embed import Embedder, FakeEmbedder, load_embedder
 from index.errors import ModelUnavailable
-from index.cachedir import process_alive
-from index.e5s1 import E5S1, bert_state_dict, dequantize_q4_0
 from index.model import MARKER, converted_folder, default_model_name, ensure_default_model, prepare_model
 
 ROOT = Path(__file__).resolve().parents[1]
