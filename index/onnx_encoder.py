@@ -18,7 +18,7 @@ from index.e5s1 import PROMPTS
 from index.embed import BATCH_SIZE, FORWARD_BATCH, BatchProgress, Vectors, checked, encode_sorted, unit_rows
 from index.errors import ModelUnavailable
 
-__all__ = ["MAX_TOKENS", "OnnxEmbedder", "optimize", "quantize", "session"]
+__all__ = ["MAX_TOKENS", "OnnxEmbedder", "externalize", "optimize", "quantize", "session"]
 
 MAX_TOKENS = 512  # the model's max_position_embeddings; sentence-transformers truncates there too
 INPUTS = ("input_ids", "attention_mask")
@@ -55,6 +55,23 @@ def optimize(source: Path, target: Path) -> None:
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
     options.optimized_model_filepath = str(target)
+    options.log_severity_level = 3
+    ort.InferenceSession(str(source), options, providers=["CPUExecutionProvider"])
+
+
+def externalize(source: Path, target: Path) -> None:
+    """Save the graph unchanged with its weights in a file beside it (target + ".data").
+
+    Loading such a graph reads the weights straight from that file instead of parsing them out of one
+    protobuf first: `bench/speed.py`'s cold ask measured the fp32 session at 0.27 s and 464 MB peak this
+    way, against 1.45 s and 890 MB with the weights inside the graph file.
+    """
+    ort = _ort()
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    options.optimized_model_filepath = str(target)
+    options.add_session_config_entry("session.optimized_model_external_initializers_file_name", f"{target.name}.data")
+    options.add_session_config_entry("session.optimized_model_external_initializers_min_size_in_bytes", "1024")
     options.log_severity_level = 3
     ort.InferenceSession(str(source), options, providers=["CPUExecutionProvider"])
 

@@ -33,6 +33,7 @@ from index.model import (
 __all__ = ["GRAPHS", "MIN_COSINE", "ensure_onnx_model", "export", "onnx_folder", "verify"]
 
 GRAPHS = {"onnx": "model.onnx", "onnx-int8": "model-int8.onnx"}
+LAYOUT = 2  # of the folder's files; a new layout gets a new folder (2: the weights beside each graph)
 OPSET = 17
 # Lowest cosine to sentence-transformers' vectors on the check texts for a graph to be kept: `briefbot model
 # prepare` measured 1.0 for fp32 and 0.996233 for int8 (written into the folder's marker, briefbot-converted.json).
@@ -40,9 +41,9 @@ MIN_COSINE = {"onnx": 0.9999, "onnx-int8": 0.99}
 
 
 def onnx_folder(settings: Settings) -> Path:
-    """Where the graphs live: beside the converted folder, named by it and by onnxruntime's version."""
+    """Where the graphs live: beside the converted folder, named by it, the layout and onnxruntime's version."""
     source = converted_folder(settings)
-    return source.with_name(f"{source.name}-onnx-ort-{package_version('onnxruntime')}")
+    return source.with_name(f"{source.name}-onnx{LAYOUT}-ort-{package_version('onnxruntime')}")
 
 
 def ensure_onnx_model(settings: Settings, log: Log | None = None) -> Path:
@@ -76,14 +77,18 @@ def ensure_onnx_model(settings: Settings, log: Log | None = None) -> Path:
 
 
 def export(source: Path, folder: Path) -> None:
-    """Write model.onnx (fp32, optimised) and model-int8.onnx (dynamic int8) with the tokenizer into folder."""
-    from index.onnx_encoder import optimize, quantize
+    """Write model.onnx (fp32, optimised) and model-int8.onnx (dynamic int8), each with its weights file,
+    and the tokenizer into folder."""
+    from index.onnx_encoder import externalize, optimize, quantize
 
-    raw = folder / "exported.onnx"
+    raw, fp32, int8 = folder / "exported.onnx", folder / "fp32.onnx", folder / "int8.onnx"
     _export_torch(source, raw)
-    optimize(raw, folder / GRAPHS["onnx"])
-    raw.unlink()
-    quantize(folder / GRAPHS["onnx"], folder / GRAPHS["onnx-int8"])
+    optimize(raw, fp32)
+    quantize(fp32, int8)
+    externalize(fp32, folder / GRAPHS["onnx"])
+    externalize(int8, folder / GRAPHS["onnx-int8"])
+    for temp in (raw, fp32, int8):
+        temp.unlink()
     shutil.copy2(source / "tokenizer.json", folder / "tokenizer.json")
 
 

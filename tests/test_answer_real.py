@@ -100,6 +100,7 @@ def test_ask_with_the_onnx_encoder_never_imports_torch(library: Library) -> None
         "import sys\n"
         "from bot.cli import main\n"
         "code = main(['ask', '消薄飞地累计返利多少？', '--json'])\n"
+        "import bot.app, bot.handlers, bot.serve  # what `briefbot serve` loads besides\n"
         "heavy = ('torch', 'transformers', 'sentence_transformers')\n"
         "print('LOADED', sorted(m for m in heavy if m in sys.modules), code, file=sys.stderr)\n"
     )

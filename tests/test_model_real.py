@@ -140,7 +140,8 @@ def test_a_cold_cache_gets_checked_graphs_and_no_leftovers(
     shutil.copytree(model_path, cold.cache / "models" / model_path.name)  # the export alone is under test
     folder = ensure_onnx_model(cold)
     assert sorted(p.name for p in (cold.cache / "models").iterdir()) == sorted([model_path.name, folder.name])
-    assert sorted(p.name for p in folder.iterdir()) == [MARKER, "model-int8.onnx", "model.onnx", "tokenizer.json"]
+    names = [MARKER, "model-int8.onnx", "model-int8.onnx.data", "model.onnx", "model.onnx.data", "tokenizer.json"]
+    assert sorted(p.name for p in folder.iterdir()) == names
     report = json.loads((folder / MARKER).read_text(encoding="utf-8"))
     assert report["onnx"]["min_cosine"] >= MIN_COSINE["onnx"]
     assert report["onnx-int8"]["min_cosine"] >= MIN_COSINE["onnx-int8"]
