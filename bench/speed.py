@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from index.build import unit_text  # noqa: E402
 from index.config import DEFAULT_MODEL, Settings  # noqa: E402
-from index.embed import SentenceTransformerEmbedder, vector_space  # noqa: E402
+from index.embed import SentenceTransformerEmbedder, load_embedder, vector_space  # noqa: E402
 from index.library import Library  # noqa: E402
 from index.model import prepare_model  # noqa: E402
 
@@ -54,19 +54,29 @@ def busy_beside(on: bool) -> Iterator[None]:
         burner.wait()
 
 
+_PEAK = (
+    "import sys\n"
+    "from bot.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "peak = [line for line in open('/proc/self/status') if line.startswith('VmHWM')][0]\n"
+    "print('PEAK', peak.split()[1], file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
+
+
 def run_measured(args: list[str], env: dict[str, str], stdin: str | None = None) -> tuple[str, float, float]:
-    """Run `briefbot …` in a fresh process: (stdout, wall seconds, its own peak RSS in MB)."""
+    """Run `briefbot …` in a fresh process: (stdout, wall seconds, its own peak RSS in MB).
+
+    The peak is the process's VmHWM read at its end: a child's rusage would start from this process's peak.
+    """
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", *args], cwd=ROOT, env=env, text=True,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    assert proc.stdin is not None and proc.stdout is not None
-    proc.stdin.write(stdin or "")
-    proc.stdin.close()
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    if os.waitstatus_to_exitcode(status):
-        raise SystemExit(f"briefbot {' '.join(args)} failed with {proc.returncode}")
-    return out, time.perf_counter() - started, usage.ru_maxrss / 1024
+    proc = subprocess.run([sys.executable, "-c", _PEAK, *args], cwd=ROOT, env=env, text=True, input=stdin or "",
+                          capture_output=True, check=False)
+    wall = time.perf_counter() - started
+    found = re.search(r"^PEAK (\d+)$", proc.stderr, re.MULTILINE)
+    if proc.returncode or not found:
+        raise SystemExit(f"briefbot {' '.join(args)} failed ({proc.returncode}): {proc.stderr[-500:]}")
+    return proc.stdout, wall, int(found.group(1)) / 1024
 
 
 def build(env: dict[str, str]) -> float:
@@ -93,6 +103,7 @@ def p95(values: list[float]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reports", type=int, default=9, help="government work reports indexed beside the briefing")
+    parser.add_argument("--busy-reports", type=int, default=2, help="reports in the build beside a busy process")
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--questions", type=Path, default=ROOT / "bench" / "questions_seed.jsonl")
     parser.add_argument("--documents", type=int, default=256, help="texts torch encodes for the reference")
@@ -112,8 +123,12 @@ def main() -> None:
         rows: list[tuple[str, str, str]] = []
 
         build_alone = build(env)
-        with busy_beside(True):
-            build_busy = build(env)
+        small = Path(scratch) / "small"
+        small.mkdir()
+        for path in sorted(folder.iterdir())[: 1 + args.busy_reports]:
+            shutil.copy(path, small)
+        with busy_beside(True):  # a smaller collection: only the rate is compared
+            build_busy = build({**env, "BRIEFBOT_BRIEFINGS": str(small), "BRIEFBOT_INDEX": str(small) + "-index"})
 
         library = Library.open(settings, build_if_missing=False)
         snap = library.searcher.snapshot
@@ -126,6 +141,15 @@ def main() -> None:
         torch.encode_documents(texts)
         torch_docs = len(texts) / (time.perf_counter() - started)
         torch_query = statistics.median(timed(torch.encode_queries([q]) for q in questions))
+        cores = len(os.sched_getaffinity(0))
+        for encoder, threads in (("onnx", 1), ("onnx", cores), ("onnx-int8", 1), ("onnx-int8", cores)):
+            onnx = load_embedder(replace(settings, encoder=encoder, threads=threads))
+            onnx.encode_documents(texts[:16])
+            started = time.perf_counter()
+            onnx.encode_documents(texts)
+            rate = len(texts) / (time.perf_counter() - started)
+            rows.append((f"encoding alone: {encoder}, {threads} thread(s)", f"{rate:.1f} sentences/s",
+                         f"{rate / torch_docs:.2f}×"))
 
         library.ask(questions[0])
         warm = timed(library.ask(q) for q in questions)
@@ -133,8 +157,8 @@ def main() -> None:
             warm_busy = timed(library.ask(q) for q in questions)
         del torch, library
 
-        rows.append(("torch, 1 thread: encoding (reference)", f"{torch_docs:.1f} sentences/s; one query "
-                     f"{torch_query:.1f} ms", "1.00×"))
+        rows.insert(0, ("torch, 1 thread: encoding (reference)", f"{torch_docs:.1f} sentences/s; one query "
+                        f"{torch_query:.1f} ms", "1.00×"))
         rows.append(("build throughput, standalone (onnx, every core)", f"{build_alone:.1f} sentences/s",
                      f"{build_alone / torch_docs:.2f}×"))
         rows.append(("… beside a busy process", f"{build_busy:.1f} sentences/s", f"{build_busy / torch_docs:.2f}×"))

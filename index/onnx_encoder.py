@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,8 @@ def session(path: Path, threads: int = 1) -> Any:
     """An inference session on the CPU with `threads` intra-op threads that sleep rather than spin.
 
     Spinning threads hold a core while they wait for work: beside a second busy process (a bot beside a
-    rebuild, a test run) that stalls both, as measured with torch's threads (see index/embed.py).
+    rebuild, a test run) that stalls both, as measured with torch's threads (see index/embed.py). With one
+    thread a run executes on the calling thread, so several Python threads can run the session at once.
     """
     ort = _ort()
     options = ort.SessionOptions()
@@ -63,8 +65,8 @@ def externalize(source: Path, target: Path) -> None:
     """Save the graph unchanged with its weights in a file beside it (target + ".data").
 
     Loading such a graph reads the weights straight from that file instead of parsing them out of one
-    protobuf first: `bench/speed.py`'s cold ask measured the fp32 session at 0.27 s and 464 MB peak this
-    way, against 1.45 s and 890 MB with the weights inside the graph file.
+    protobuf first: loading the fp32 graph alone in a fresh process took 0.27 s and peaked at 464 MB (VmHWM)
+    this way, against 1.45 s and 890 MB with the weights inside the graph file.
     """
     ort = _ort()
     options = ort.SessionOptions()
@@ -110,10 +112,11 @@ class OnnxEmbedder:
     def __init__(
         self, folder: Path, graph: str, name: str, encoder: str, *, threads: int = 1, batch_size: int = BATCH_SIZE
     ) -> None:
+        """threads: forward passes run at once, each on one thread of its own (see _encode)."""
         from tokenizers import Tokenizer
 
         try:
-            self._session = session(folder / graph, threads)
+            self._session = session(folder / graph)
             tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         except ModelUnavailable:
             raise
@@ -130,6 +133,7 @@ class OnnxEmbedder:
         self.encoder = encoder
         self.dimension = int(self._session.get_outputs()[0].shape[-1])
         self.batch_size = batch_size
+        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="encode") if threads > 1 else None
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
         return self._encode([PROMPTS["query"] + text for text in checked(texts)])
@@ -139,12 +143,20 @@ class OnnxEmbedder:
         return encode_sorted(prompted, self._encode, self.dimension, self.batch_size, progress)
 
     def _encode(self, texts: Sequence[str]) -> Vectors:
-        out = np.zeros((len(texts), self.dimension), np.float32)
-        for start in range(0, len(texts), FORWARD_BATCH):
-            encodings = self._tokenizer.encode_batch(list(texts[start : start + FORWARD_BATCH]))
-            feed = {
-                "input_ids": np.asarray([e.ids for e in encodings], dtype=np.int64),
-                "attention_mask": np.asarray([e.attention_mask for e in encodings], dtype=np.int64),
-            }
-            out[start : start + len(encodings)] = self._session.run(None, feed)[0]
-        return unit_rows(out)
+        """Forward passes of FORWARD_BATCH texts, several at once when there are threads for them.
+
+        Whole passes in parallel rather than one pass split over intra-op threads: a pass never waits
+        for a thread that a busy neighbour keeps off its core, so a build beside other work keeps going.
+        """
+        parts = [list(texts[start : start + FORWARD_BATCH]) for start in range(0, len(texts), FORWARD_BATCH)]
+        runs = self._pool.map(self._forward, parts) if self._pool else map(self._forward, parts)
+        rows = list(runs)
+        return unit_rows(np.vstack(rows) if rows else np.zeros((0, self.dimension), np.float32))
+
+    def _forward(self, texts: list[str]) -> Vectors:
+        encodings = self._tokenizer.encode_batch(texts)
+        feed = {
+            "input_ids": np.asarray([e.ids for e in encodings], dtype=np.int64),
+            "attention_mask": np.asarray([e.attention_mask for e in encodings], dtype=np.int64),
+        }
+        return np.asarray(self._session.run(None, feed)[0], dtype=np.float32)

@@ -142,6 +142,15 @@ def test_padding_does_not_change_a_vector_and_order_is_kept(embedder: OnnxEmbedd
     assert seen == [(3, 6), (6, 6)]
 
 
+def test_passes_run_at_once_on_threads_keep_every_row_in_place(tmp_path: Path) -> None:
+    make_model(tmp_path / "m")
+    texts = [" ".join(WORDS[4 + (i + j) % 5] for j in range(1 + i % 9)) for i in range(50)]  # 4 passes of 16
+    threaded = OnnxEmbedder(tmp_path / "m", "model.onnx", "bag", "onnx", threads=3)
+    single = OnnxEmbedder(tmp_path / "m", "model.onnx", "bag", "onnx", threads=1)
+    np.testing.assert_allclose(threaded.encode_documents(texts), single.encode_documents(texts), atol=1e-6)
+    np.testing.assert_allclose(threaded.encode_documents(texts)[7], single.encode_documents([texts[7]])[0], atol=1e-6)
+
+
 def test_a_damaged_graph_says_how_to_fix_it(tmp_path: Path) -> None:
     make_model(tmp_path / "m")
     (tmp_path / "m" / "model.onnx").write_bytes(b"not a graph")
