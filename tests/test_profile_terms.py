@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from paths import ROOT
 
@@ -82,3 +83,22 @@ def test_eval_prints_where_the_time_goes(seed_folder: Path, tmp_path: Path) -> N
         capture_output=True, text=True, cwd=ROOT, env=env, timeout=300,
     )
     assert "| hybrid (briefbot), median ms | encode | lexical | dense | document filter |" in plain.stdout
+
+
+def test_the_chunk_baseline_embeds_once_per_index_and_model(seed_folder: Path, tmp_path: Path) -> None:
+    from index.baseline import ChunkBaseline
+    from index.build import build_index
+    from index.embed import FakeEmbedder
+    from index.store import load
+
+    build_index(seed_folder, tmp_path / "idx", FakeEmbedder())
+    snapshot, first, again = load(tmp_path / "idx"), FakeEmbedder(), FakeEmbedder()
+    made = ChunkBaseline.from_snapshot(snapshot, first)
+    reused = ChunkBaseline.from_snapshot(snapshot, again)
+    assert first.documents_encoded == len(made.chunks) > 0 and again.documents_encoded == 0
+    np.testing.assert_array_equal(made.vectors, reused.vectors)
+    other = FakeEmbedder()
+    other.name = "another/model"
+    ChunkBaseline.from_snapshot(snapshot, other)
+    assert other.documents_encoded == len(made.chunks)
+    assert not list(snapshot.path.glob(".*.tmp"))
