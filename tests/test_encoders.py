@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from paths import ROOT
 
 from index import store
 from index.build import build_index
@@ -157,3 +161,32 @@ def test_a_damaged_graph_says_how_to_fix_it(tmp_path: Path) -> None:
     with pytest.raises(ModelUnavailable, match="briefbot model prepare"):
         OnnxEmbedder(tmp_path / "m", "model.onnx", "bag", "onnx")
 
+
+
+def test_a_prepared_onnx_folder_loads_without_torch(tmp_path: Path) -> None:
+    """The default path of `ask` and the bot: settings → load_embedder → ONNX Runtime, torch never imported."""
+    from index.cachedir import MARKER
+    from index.onnx_export import GRAPHS, onnx_folder
+
+    folder = onnx_folder(settings(tmp_path))
+    make_model(folder)
+    shutil.copy(folder / "model.onnx", folder / GRAPHS["onnx-int8"])
+    (folder / MARKER).write_text("{}", encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from index.config import DEFAULT_MODEL, Settings\n"
+        "from index.embed import load_embedder\n"
+        "tmp = Path(sys.argv[1])\n"
+        "for encoder in (None, 'onnx-int8'):\n"
+        "    e = load_embedder(Settings(tmp / 'b', tmp / 'i', DEFAULT_MODEL, tmp / 'cache', encoder=encoder))\n"
+        "    print(type(e).__name__, e.encoder, e.name, e.encode_queries(['园区']).shape)\n"
+        "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == f"OnnxEmbedder onnx {vector_space('onnx')} (1, {DIM})"
+    assert lines[1] == f"OnnxEmbedder onnx-int8 {vector_space('onnx-int8')} (1, {DIM})"
+    assert lines[2] == "[]"
