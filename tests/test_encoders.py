@@ -17,7 +17,9 @@ from index.build import build_index
 from index.config import DEFAULT_MODEL, Settings
 from index.embed import FakeEmbedder, encoder_for, vector_space
 from index.errors import BriefbotError, IndexMismatch, ModelUnavailable
+from index.library import index_info
 from index.onnx_encoder import OnnxEmbedder
+from index.render import format_status, status_json
 
 WORDS = ["<pad>", "<unk>", "query:", "passage:", "园区", "企业", "返利", "万元", "飞地"]
 DIM = 8
@@ -70,7 +72,9 @@ def test_an_index_records_its_encoder_and_is_searched_in_its_own_space_only(
     manifest = json.loads((tmp_path / "torch" / "current" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["encoder"] == "torch"
     assert store.load(tmp_path / "torch", expect_model=vector_space("onnx")).units  # fp32 reads fp32
+    assert "encoder torch" in format_status(index_info(store.load(tmp_path / "torch")))
     build_index(seed_folder, tmp_path / "int8", Named("onnx-int8"))
+    assert status_json(index_info(store.load(tmp_path / "int8")))["encoder"] == "onnx-int8"
     with pytest.raises(IndexMismatch, match="BRIEFBOT_ENCODER: the index's is 'onnx-int8'"):
         store.load(tmp_path / "int8", expect_model=vector_space("onnx"))
     with pytest.raises(IndexMismatch, match="'torch'"):
