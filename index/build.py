@@ -167,6 +167,7 @@ def _manifest(
     return {
         "schema_version": store.SCHEMA_VERSION,
         "model": embedder.name,
+        "encoder": embedder.encoder,
         "dimension": embedder.dimension,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "counts": {

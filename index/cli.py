@@ -56,7 +56,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, Any]:
     c.set_defaults(handler=_cite)
 
     m = sub.add_parser("model", help="the embedding model").add_subparsers(dest="action", required=True)
-    mp = m.add_parser("prepare", help="convert the bundled model into the cache (once) and check it")
+    mp = m.add_parser("prepare", help="convert the bundled model and export it to ONNX in the cache (once); check both")
     mp.set_defaults(handler=_model_prepare)
 
     e = sub.add_parser("eval", help="measure answer quality and speed on a question file")
@@ -132,7 +132,7 @@ def _index_build(args: argparse.Namespace, settings: Settings) -> int:
     from index.build import build_index
     from index.embed import load_embedder
 
-    report = build_index(settings.briefings, settings.index, load_embedder(settings), full=args.full,
+    report = build_index(settings.briefings, settings.index, load_embedder(settings, build=True), full=args.full,
                          progress=_progress_bar())
     print(
         f"indexed {report.files_indexed} file(s), reused {report.files_reused} unchanged, "
@@ -211,10 +211,17 @@ def batch_questions(lines: Iterable[bytes]) -> Iterator[tuple[str, str | None]]:
 
 
 def _model_prepare(args: argparse.Namespace, settings: Settings) -> int:
+    from index.config import DEFAULT_MODEL
     from index.model import prepare_model
 
-    path = prepare_model(settings, log=lambda msg: print(msg, file=sys.stderr))
-    print(f"model ready: {path}")
+    def say(message: str) -> None:
+        print(message, file=sys.stderr)
+
+    print(f"model ready: {prepare_model(settings, log=say)}")
+    if settings.model == DEFAULT_MODEL:  # the ONNX encoders are made at set-up whichever one is configured
+        from index.onnx_export import ensure_onnx_model
+
+        print(f"ONNX model ready: {ensure_onnx_model(settings, log=say)}")
     return EXIT_OK
 
 

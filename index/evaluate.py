@@ -7,7 +7,7 @@ import json
 import statistics
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,8 @@ from index.baseline import ChunkBaseline
 from index.config import Settings
 from index.gold import found_at
 from index.library import Library, validate_question
-from index.render import json_text
+from index.profile import STAGES, collect, stage
+from index.render import format_answer, json_text
 from index.search import Mode
 from index.splits import in_split, report_groups, split_of
 
@@ -43,6 +44,7 @@ class Outcome:
     refused: bool = False
     figure: dict[str, Any] | None = None
     ms: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)  # index.profile's milliseconds per stage
 
 
 @dataclass
@@ -58,7 +60,15 @@ class Score:
             "answerable": q.answerable, "refused": out.refused, "rank": rank, "ms": out.ms,
             "figure_expected": q.figure is not None, "figure_ok": _figure_ok(q.figure, out.figure),
             "got": out.ranked[0][1][:80] if out.ranked else None, "question": q.question,
+            **({"stages_ms": {k: round(v, 2) for k, v in out.stages.items()}} if out.stages else {}),
         })
+
+    def profile(self) -> dict[str, float] | None:
+        """Median milliseconds per stage over the questions, when the system was profiled."""
+        timed = [r["stages_ms"] for r in self.rows if "stages_ms" in r]
+        if not timed:
+            return None
+        return {name: round(statistics.median(t.get(name, 0.0) for t in timed), 2) for name in STAGES}
 
     def summary(self, rows: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         """The scores over `rows` (default: every question scored)."""
@@ -120,13 +130,17 @@ def load_questions(paths: Iterable[Path]) -> list[Question]:
 def _timed(fn: Callable[[], Outcome]) -> Outcome:
     started = time.perf_counter()
     out = fn()
-    return Outcome(out.ranked, out.refused, out.figure, (time.perf_counter() - started) * 1000)
+    return replace(out, ms=(time.perf_counter() - started) * 1000)
 
 
 def answer_outcome(library: Library, question: str, mode: Mode = "hybrid") -> Outcome:
-    a = build_answer(validate_question(question), library.searcher, mode=mode, top=10)
+    with collect() as profile:
+        a = build_answer(validate_question(question), library.searcher, mode=mode, top=10)
+        with stage("render"):
+            format_answer(a)
     fig = {"text": a.figure.text, "value": a.figure.value, "unit": a.figure.unit} if a.figure else None
-    return Outcome([(q.source.file, q.text) for q in a.quotes], refused=not a.answered, figure=fig)
+    return Outcome([(q.source.file, q.text) for q in a.quotes], refused=not a.answered, figure=fig,
+                   stages=profile.ms)
 
 
 def retriever_outcome(library: Library, question: str, mode: Mode) -> Outcome:
@@ -159,6 +173,7 @@ def run_eval(args: argparse.Namespace, settings: Settings, library: Library) -> 
         report[path.name] = {
             "summary": [{**s.summary(rows), "group": group}
                         for s in scores.values() for group, rows in report_groups(s.rows, args.split)],
+            "profile_median_ms": main.profile(),
             "failures": main.failures(),
         }
         failed |= args.floor is not None and (main.summary()["top1"] or 0.0) < args.floor
@@ -169,6 +184,9 @@ def run_eval(args: argparse.Namespace, settings: Settings, library: Library) -> 
         print(f"## {name}\n")
         print(format_table(part["summary"]))
         print()
+        if part["profile_median_ms"]:
+            print(format_profile(part["profile_median_ms"]))
+            print()
         for r in part["failures"]:
             what = "answered" if not r["answerable"] else ("refused" if r["refused"] else f"rank {r['rank']}")
             print(f"  miss {r['id']} ({r['split']}): {r['question']}  [{what}]  → {r['got']}")
@@ -181,6 +199,12 @@ def _score(name: str, system: Callable[[str], Outcome], questions: list[Question
     for q in questions:
         score.add(q, _timed(lambda q=q: system(q.question)))  # type: ignore[misc]
     return score
+
+
+def format_profile(stages: dict[str, float]) -> str:
+    """Where an answer's time goes: the median of each stage over the questions (they need not sum)."""
+    lines = ["| hybrid (briefbot), median ms | " + " | ".join(stages) + " |", "|" + "---|" * (len(stages) + 1)]
+    return "\n".join([*lines, "| per question | " + " | ".join(str(v) for v in stages.values()) + " |"])
 
 
 def format_table(summaries: list[dict[str, Any]]) -> str:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from index.cite import doc_label
+from index.profile import stage
 from index.records import Briefing
-from index.search import Searcher
+
+if TYPE_CHECKING:  # search.py indexes documents under evidence_label: it imports this module
+    from index.search import Searcher
 
 # A sentence that states a plan, not a result: "预期目标是…增长5%左右", "力争…".
 TARGET = re.compile(r"目标|预期|力争|计划|左右[；;，,。]")
@@ -32,10 +36,11 @@ def documents_naming(searcher: Searcher, terms: list[str]) -> list[str] | None:
     """
     if not terms:
         return None
-    names = [t for t in terms if not _REPORT_YEAR.fullmatch(t)]
-    labels = {f: squash(evidence_label(b)) for f, b in searcher.snapshot.briefings.items()}
-    named = [f for f, label in labels.items() if all(t in label or t in searcher.document_text(f) for t in terms)]
-    titled = [f for f in named if names and all(t in labels[f] for t in names)]
+    with stage("document filter"):
+        names = [t for t in terms if not _REPORT_YEAR.fullmatch(t)]
+        named = searcher.files_naming(terms)
+        labels = {f: squash(evidence_label(searcher.snapshot.briefings[f])) for f in named}
+        titled = [f for f in named if names and all(t in labels[f] for t in names)]
     return titled or named or None
 
 

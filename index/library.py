@@ -113,4 +113,5 @@ def index_info(snap: store.Snapshot) -> IndexInfo:
         path=str(snap.path), model=snap.model, dimension=int(snap.manifest["dimension"]),
         built_at=str(snap.manifest.get("built_at", "")), files=int(counts.get("files", len(briefings))),
         sentences=int(counts.get("sentences", 0)), vectors=len(snap.units), briefings=briefings,
+        encoder=str(snap.manifest.get("encoder", "torch")),
     )

@@ -138,6 +138,7 @@ class IndexInfo:
     sentences: int
     vectors: int
     briefings: tuple[BriefingInfo, ...] = ()
+    encoder: str = "torch"  # what computed the vectors (indexes from before the manifest said were torch's)
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,7 @@ def format_answer(a: Answer) -> str:
 def format_status(info: IndexInfo) -> str:
     lines = [
         f"index:     {info.path}",
-        f"model:     {info.model} ({info.dimension} dimensions)",
+        f"model:     {info.model} ({info.dimension} dimensions, encoder {info.encoder})",
         f"built at:  {info.built_at}",
         f"files:     {info.files}   sentences: {info.sentences}   vectors: {info.vectors}",
         "",
@@ -100,7 +100,8 @@ def format_status(info: IndexInfo) -> str:
 
 def status_json(info: IndexInfo) -> dict[str, Any]:
     return {
-        "path": info.path, "model": info.model, "dimension": info.dimension, "built_at": info.built_at,
+        "path": info.path, "model": info.model, "encoder": info.encoder, "dimension": info.dimension,
+        "built_at": info.built_at,
         "files": info.files, "sentences": info.sentences, "vectors": info.vectors,
         "briefings": [
             {"file": b.file, "title": b.title, "issue": b.issue, "date": b.date, "sentences": b.sentences}

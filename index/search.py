@@ -12,8 +12,11 @@ import numpy as np
 
 from index import store
 from index.embed import Embedder
+from index.evidence import evidence_label, squash
 from index.lexical import Lexical
+from index.profile import stage
 from index.records import Briefing, Sentence
+from index.terms import TermIndex
 from index.tokenize import query_tokens
 
 Mode = Literal["hybrid", "dense", "lexical"]
@@ -53,7 +56,10 @@ class Searcher:
         for i, u in enumerate(snapshot.units):
             by_file.setdefault(u.file, []).append(i)
         self._rows_of_file = {f: np.asarray(r, dtype=np.int64) for f, r in by_file.items()}
-        self._documents = {f: "".join(b.text.split()) for f, b in snapshot.briefings.items()}
+        # A key term counts when it is in the document's name as evidence or in its text ("\x00" keeps them apart).
+        self._terms = TermIndex(
+            {f: squash(evidence_label(b)) + "\x00" + squash(b.text) for f, b in snapshot.briefings.items()}
+        )
         self._sections: dict[tuple[str, tuple[str, ...]], str] = {}
         for b in snapshot.briefings.values():
             parts: dict[tuple[str, ...], list[str]] = {}
@@ -80,7 +86,8 @@ class Searcher:
         cached = self._last_query
         if cached is not None and cached[0] == question:
             return cached[1]
-        vector: np.ndarray = np.asarray(self.embedder.encode_queries([question])[0], dtype="float32")
+        with stage("encode"):
+            vector: np.ndarray = np.asarray(self.embedder.encode_queries([question])[0], dtype="float32")
         self._last_query = (question, vector)
         return vector
 
@@ -88,18 +95,19 @@ class Searcher:
         """Top-k rows by cosine: FAISS over everything, or an exact scan of the given rows."""
         if not self.snapshot.units:
             return []
-        if rows is not None:
-            return _top(rows, self._matrix[rows] @ self.query_vector(question), k)
-        query = self.query_vector(question)[None, :]
-        scores, found = store.search_vectors(self.snapshot.vectors, query, k)
-        return [(int(r), float(s)) for r, s in zip(found[0], scores[0], strict=True) if r >= 0]
+        query = self.query_vector(question)
+        with stage("dense"):
+            if rows is not None:
+                return _top(rows, self._matrix[rows] @ query, k)
+            scores, found = store.search_vectors(self.snapshot.vectors, query[None, :], k)
+            return [(int(r), float(s)) for r, s in zip(found[0], scores[0], strict=True) if r >= 0]
 
     def rows_of(self, files: Iterable[str]) -> np.ndarray:
         return np.concatenate([self._rows_of_file[f] for f in files] or [np.zeros(0, dtype=np.int64)])
 
-    def document_text(self, file: str) -> str:
-        """A document's whole text without spaces, for checking which documents a question's terms name."""
-        return self._documents[file]
+    def files_naming(self, terms: Iterable[str]) -> list[str]:
+        """The documents whose evidence name or text (without spaces) holds every term."""
+        return self._terms.containing(terms)
 
     def search(
         self, question: str, k: int = 30, mode: Mode = "hybrid", pool: int = 100, files: Iterable[str] | None = None
@@ -107,12 +115,14 @@ class Searcher:
         """The k best sentences for a question, best first; within the given documents when named."""
         rows = self.rows_of(files) if files is not None else None
         dense = self.dense(question, pool, rows) if mode != "lexical" else []
-        if mode == "dense":
-            lexical: list[tuple[int, float]] = []
-        elif rows is not None:
-            lexical = [(r, s) for r, s in _top(rows, self.lexical.scores(query_tokens(question))[rows], pool) if s > 0]
-        else:
-            lexical = self.lexical.top(query_tokens(question), pool)
+        with stage("lexical"):
+            if mode == "dense":
+                lexical: list[tuple[int, float]] = []
+            elif rows is not None:
+                scores = self.lexical.scores(query_tokens(question))[rows]
+                lexical = [(r, s) for r, s in _top(rows, scores, pool) if s > 0]
+            else:
+                lexical = self.lexical.top(query_tokens(question), pool)
         fused: dict[int, float] = {}
         for ranked in (dense, lexical):
             for rank, (row, _) in enumerate(ranked):
@@ -131,7 +141,9 @@ class Searcher:
         """Cosine similarity of the question with given rows (for rows outside the candidate pool)."""
         if not rows:
             return np.zeros(0, dtype="float32")
-        return np.asarray(self._matrix[rows] @ self.query_vector(question), dtype="float32")
+        query = self.query_vector(question)
+        with stage("dense"):
+            return np.asarray(self._matrix[rows] @ query, dtype="float32")
 
 
 def _top(rows: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:

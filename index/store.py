@@ -216,7 +216,8 @@ def _check_manifest(manifest: dict[str, Any], expect_model: str | None, root: Pa
     if expect_model is not None and manifest.get("model") != expect_model:
         raise IndexMismatch(
             f"index at {root} was built with model {manifest.get('model')!r}, but {expect_model!r} is configured: "
-            "run `briefbot index build --full` or set BRIEFBOT_MODEL to the index's model"
+            f"run `briefbot index build --full` or set BRIEFBOT_MODEL (and BRIEFBOT_ENCODER: the index's is "
+            f"{manifest.get('encoder', 'torch')!r}) to what built it"
         )
 
 

@@ -96,6 +96,22 @@ def test_cli_ask_json_with_the_real_model(library: Library) -> None:
     assert q["citation"] == "《宁波支援合作工作简报》2022年第10期（2022年9月20日）一、（二）"
 
 
+def test_ask_with_the_onnx_encoder_never_imports_torch(library: Library) -> None:
+    env = {"BRIEFBOT_BRIEFINGS": str(library.settings.briefings), "BRIEFBOT_INDEX": str(library.settings.index)}
+    script = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        "code = main(['ask', '消薄飞地累计返利多少？', '--json'])\n"
+        "import bot.app, bot.handlers, bot.serve  # what `briefbot serve` loads besides\n"
+        "heavy = ('torch', 'transformers', 'sentence_transformers')\n"
+        "print('LOADED', sorted(m for m in heavy if m in sys.modules), code, file=sys.stderr)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT,
+                          env={**_base_env(), **env}, timeout=600)
+    assert "LOADED [] 0" in proc.stderr, proc.stderr
+    assert json.loads(proc.stdout)["figure"]["text"] == "932.7 万元"
+
+
 def _base_env() -> dict[str, str]:
     import os
 
@@ -108,3 +124,4 @@ def test_the_index_folder_is_json_and_faiss_not_pickle(library: Library) -> None
     assert names == ["briefings.jsonl", "manifest.json", "units.jsonl", "vectors.faiss"]
     manifest = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["model"].startswith(DEFAULT_MODEL) and manifest["dimension"] == 384
+    assert manifest["encoder"] == "onnx"

@@ -14,20 +14,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index.cachedir import process_alive
 from index.config import DEFAULT_MODEL, Settings
+from index.e5s1 import E5S1, bert_state_dict, dequantize_q4_0
 from index.embed import Embedder, FakeEmbedder, load_embedder
 from index.errors import ModelUnavailable
-from index.model import (
-    E5S1,
-    MARKER,
-    _process_alive,
-    bert_state_dict,
-    converted_folder,
-    default_model_name,
-    dequantize_q4_0,
-    ensure_default_model,
-    prepare_model,
-)
+from index.model import MARKER, converted_folder, default_model_name, ensure_default_model, prepare_model
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -201,9 +193,9 @@ def test_bert_state_dict_names() -> None:
 def test_a_killed_but_unreaped_process_counts_as_gone() -> None:
     child = subprocess.Popen(["sleep", "60"])
     try:
-        assert _process_alive(child.pid)
+        assert process_alive(child.pid)
         child.kill()
         time.sleep(0.2)  # not waited for yet: a zombie, as after a crash whose parent has not reaped it
-        assert not _process_alive(child.pid)
+        assert not process_alive(child.pid)
     finally:
         child.wait()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import shutil
 import time
 from pathlib import Path
 
@@ -10,9 +12,11 @@ import numpy as np
 import pytest
 
 from index.config import DEFAULT_MODEL, Settings
-from index.embed import Embedder, SentenceTransformerEmbedder, load_embedder
+from index.embed import Embedder, SentenceTransformerEmbedder, load_embedder, vector_space
 from index.errors import ModelUnavailable
 from index.model import DIMENSION, MARKER, prepare_model
+from index.onnx_encoder import OnnxEmbedder
+from index.onnx_export import MIN_COSINE, ensure_onnx_model
 
 pytestmark = pytest.mark.model
 
@@ -31,7 +35,13 @@ def model_path(settings: Settings) -> Path:
 
 @pytest.fixture(scope="module")
 def embedder(settings: Settings, model_path: Path) -> Embedder:
-    return load_embedder(settings)
+    return load_embedder(dataclasses.replace(settings, encoder="torch"))
+
+
+@pytest.fixture(scope="module", params=["onnx", "onnx-int8"])
+def onnx_embedder(request: pytest.FixtureRequest, settings: Settings) -> Embedder:
+    ensure_onnx_model(settings, log=print)
+    return load_embedder(dataclasses.replace(settings, encoder=request.param))
 
 
 def seed_text() -> str:
@@ -88,3 +98,50 @@ def test_a_hub_id_fails_at_once_with_advice(settings: Settings) -> None:
     with pytest.raises(ModelUnavailable, match="local sentence-transformers folder"):
         load_embedder(dataclasses.replace(settings, model="intfloat/multilingual-e5-small"))
     assert time.perf_counter() - started < 30
+
+
+def test_onnx_is_the_default_and_agrees_with_torch_on_the_seed(embedder: Embedder, settings: Settings) -> None:
+    default = load_embedder(settings)
+    assert isinstance(default, OnnxEmbedder) and default.encoder == "onnx"
+    assert default.name == embedder.name == vector_space("onnx")
+    sentences = [s.strip() for s in seed_text().split("。") if s.strip()]
+    ours, theirs = default.encode_documents(sentences), embedder.encode_documents(sentences)
+    assert float(np.min(np.sum(ours * theirs, axis=1))) >= MIN_COSINE["onnx"]
+    question = "消薄飞地累计返利多少？"
+    np.testing.assert_allclose(default.encode_queries([question]), embedder.encode_queries([question]), atol=1e-4)
+
+
+def test_int8_stays_close_to_torch_and_has_its_own_name(embedder: Embedder, settings: Settings) -> None:
+    int8 = load_embedder(dataclasses.replace(settings, encoder="onnx-int8"))
+    assert int8.name == vector_space("onnx-int8") != embedder.name
+    sentences = [s.strip() for s in seed_text().split("。") if s.strip()]
+    cosines = np.sum(int8.encode_documents(sentences) * embedder.encode_documents(sentences), axis=1)
+    assert float(np.min(cosines)) >= MIN_COSINE["onnx-int8"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("消薄飞地累计返利多少？", "累计返利 932.7 万元"), ("余姚派出了多少技术人才？", "技术人才100余人")],
+)
+def test_onnx_finds_the_right_sentence(onnx_embedder: Embedder, question: str, expected: str) -> None:
+    """fp32 puts it first, as torch does; int8 moves sentences by a few ranks (docs/quality.md): in its top 3."""
+    sentences = [s.strip() for s in seed_text().split("。") if s.strip()]
+    scores = onnx_embedder.encode_documents(sentences) @ onnx_embedder.encode_queries([question])[0]
+    ranked = [sentences[i] for i in np.argsort(-scores)]
+    assert any(expected in sentence for sentence in ranked[: 1 if onnx_embedder.encoder == "onnx" else 3])
+
+
+@pytest.mark.slow
+def test_a_cold_cache_gets_checked_graphs_and_no_leftovers(
+    settings: Settings, model_path: Path, tmp_path: Path
+) -> None:
+    cold = dataclasses.replace(settings, cache=tmp_path / "cache")
+    (cold.cache / "models").mkdir(parents=True)
+    shutil.copytree(model_path, cold.cache / "models" / model_path.name)  # the export alone is under test
+    folder = ensure_onnx_model(cold)
+    assert sorted(p.name for p in (cold.cache / "models").iterdir()) == sorted([model_path.name, folder.name])
+    names = [MARKER, "model-int8.onnx", "model-int8.onnx.data", "model.onnx", "model.onnx.data", "tokenizer.json"]
+    assert sorted(p.name for p in folder.iterdir()) == names
+    report = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    assert report["onnx"]["min_cosine"] >= MIN_COSINE["onnx"]
+    assert report["onnx-int8"]["min_cosine"] >= MIN_COSINE["onnx-int8"]

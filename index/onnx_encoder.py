@@ -1,0 +1,162 @@
+"""The encoder on ONNX Runtime: tokenizers + onnxruntime, no torch (the only importer of onnxruntime).
+
+The graph (index.onnx_export) takes token ids and the attention mask and returns unit vectors: mean
+pooling and normalisation are inside it, so this side only tokenises, adds e5's prompts and batches.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.e5s1 import PROMPTS
+from index.embed import BATCH_SIZE, FORWARD_BATCH, BatchProgress, Vectors, checked, encode_sorted, unit_rows
+from index.errors import ModelUnavailable
+
+__all__ = ["MAX_TOKENS", "OnnxEmbedder", "externalize", "optimize", "quantize", "session"]
+
+MAX_TOKENS = 512  # the model's max_position_embeddings; sentence-transformers truncates there too
+INPUTS = ("input_ids", "attention_mask")
+
+
+def _ort() -> Any:
+    try:
+        import onnxruntime
+    except ImportError as error:
+        raise ModelUnavailable(f"onnxruntime cannot be imported ({error}): run scripts/setup.sh.") from error
+    return onnxruntime
+
+
+def session(path: Path, threads: int = 1) -> Any:
+    """An inference session on the CPU with `threads` intra-op threads that sleep rather than spin.
+
+    Spinning threads hold a core while they wait for work: beside a second busy process (a bot beside a
+    rebuild, a test run) that stalls both, as measured with torch's threads (see index/embed.py). With one
+    thread a run executes on the calling thread, so several Python threads can run the session at once.
+    """
+    ort = _ort()
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = max(1, threads)
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+    options.log_severity_level = 3  # errors only: warnings would land in the CLI's and bot's output
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def optimize(source: Path, target: Path) -> None:
+    """Save the graph after ORT's extended optimisations (attention, layer norm and GELU fused)."""
+    ort = _ort()
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+    options.optimized_model_filepath = str(target)
+    options.log_severity_level = 3
+    ort.InferenceSession(str(source), options, providers=["CPUExecutionProvider"])
+
+
+def externalize(source: Path, target: Path) -> None:
+    """Save the graph unchanged with its weights in a file beside it (target + ".data").
+
+    Loading such a graph reads the weights straight from that file instead of parsing them out of one
+    protobuf first: a fresh process loading the fp32 graph and the tokenizer took 0.27 s for the session and
+    peaked at 464 MB (VmHWM) this way, against 1.45 s and 890 MB with the weights inside the graph file.
+    """
+    ort = _ort()
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    options.optimized_model_filepath = str(target)
+    options.add_session_config_entry("session.optimized_model_external_initializers_file_name", f"{target.name}.data")
+    options.add_session_config_entry("session.optimized_model_external_initializers_min_size_in_bytes", "1024")
+    options.log_severity_level = 3
+    ort.InferenceSession(str(source), options, providers=["CPUExecutionProvider"])
+
+
+def quantize(source: Path, target: Path) -> None:
+    """Dynamic int8: QUInt8 weights per channel, activations quantised at run time.
+
+    DefaultTensorType: the fused attention nodes of an optimised graph carry no type information,
+    and the quantizer refuses such a graph without a default.
+    """
+    import onnx
+
+    _ort()
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    with _quiet_root_logger():  # the quantizer logs a warning per untyped tensor on the root logger
+        quantize_dynamic(
+            str(source), str(target), per_channel=True, weight_type=QuantType.QUInt8,
+            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+        )
+
+
+@contextlib.contextmanager
+def _quiet_root_logger() -> Iterator[None]:
+    previous = logging.root.manager.disable
+    logging.disable(logging.WARNING)
+    try:
+        yield
+    finally:
+        logging.disable(previous)
+
+
+class OnnxEmbedder:
+    """Implements index.embed.Embedder with an exported graph and the model's tokenizer.json."""
+
+    def __init__(
+        self, folder: Path, graph: str, name: str, encoder: str, *, threads: int = 1, batch_size: int = BATCH_SIZE
+    ) -> None:
+        """threads: forward passes run at once, each on one thread of its own (see _encode)."""
+        from tokenizers import Tokenizer
+
+        try:
+            self._session = session(folder / graph)
+            tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        except ModelUnavailable:
+            raise
+        except Exception as error:  # a damaged file in the cache: making it again fixes it
+            raise ModelUnavailable(
+                f"The ONNX model in {folder} cannot be loaded ({type(error).__name__}: {error}). Delete the "
+                "folder and run `briefbot model prepare`, or set BRIEFBOT_ENCODER=torch."
+            ) from error
+        tokenizer.enable_truncation(MAX_TOKENS)
+        pad = tokenizer.token_to_id("<pad>")
+        tokenizer.enable_padding(pad_id=0 if pad is None else pad, pad_token="<pad>")
+        self._tokenizer = tokenizer
+        self.name = name
+        self.encoder = encoder
+        self.dimension = int(self._session.get_outputs()[0].shape[-1])
+        self.batch_size = batch_size
+        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="encode") if threads > 1 else None
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        return self._encode([PROMPTS["query"] + text for text in checked(texts)])
+
+    def encode_documents(self, texts: Sequence[str], progress: BatchProgress | None = None) -> Vectors:
+        prompted = [PROMPTS["document"] + text for text in checked(texts)]
+        return encode_sorted(prompted, self._encode, self.dimension, self.batch_size, progress)
+
+    def _encode(self, texts: Sequence[str]) -> Vectors:
+        """Forward passes of FORWARD_BATCH texts, several at once when there are threads for them.
+
+        Whole passes in parallel rather than one pass split over intra-op threads: a pass never waits
+        for a thread that a busy neighbour keeps off its core, so a build beside other work keeps going.
+        """
+        parts = [list(texts[start : start + FORWARD_BATCH]) for start in range(0, len(texts), FORWARD_BATCH)]
+        runs = self._pool.map(self._forward, parts) if self._pool else map(self._forward, parts)
+        rows = list(runs)
+        return unit_rows(np.vstack(rows) if rows else np.zeros((0, self.dimension), np.float32))
+
+    def _forward(self, texts: list[str]) -> Vectors:
+        encodings = self._tokenizer.encode_batch(texts)
+        feed = {
+            "input_ids": np.asarray([e.ids for e in encodings], dtype=np.int64),
+            "attention_mask": np.asarray([e.attention_mask for e in encodings], dtype=np.int64),
+        }
+        return np.asarray(self._session.run(None, feed)[0], dtype=np.float32)
