@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from index.cite import citation, source_of
+from index.config import DEFAULT_SCORER, Scorer
 from index.evidence import documents_naming, squash
 from index.features import Candidate, candidates
 from index.figures import find_figures
@@ -18,8 +18,6 @@ from index.search import Mode, Searcher
 from index.span import figure_match, pick_figure, tightest_span
 from index.tokenize import key_terms, query_tokens
 
-Scorer = Literal["hand", "fitted"]
-SCORERS: tuple[Scorer, ...] = ("hand", "fitted")
 MAX_QUESTION = 500  # characters; longer text is not a question but a pasted document
 
 
@@ -33,7 +31,7 @@ class Weights:
     threshold, and then only `planned_fit` (a feature input), `support_depth` and `figure_words` below apply.
     """
 
-    scorer: Scorer = "hand"
+    scorer: Scorer = DEFAULT_SCORER
     fused: float = 1.0
     window: float = 0.3  # a neighbour's retrieval score lends support to the sentence beside it
     fit: float = 0.6  # the sentence holds the kind of answer asked for (an amount, a count, …)
@@ -128,9 +126,10 @@ def question_candidates(
 def rescore(found: list[Candidate], w: Weights) -> list[Scored]:
     """The candidates ranked best first by the scorer `w` names."""
     if w.scorer == "fitted":
-        probs = bundled_scorer().probabilities([c.values for c in found])
-        scored = [Scored(c.briefing, c.sentence, float(p), c.coverage, c.dense, c.words, c.fit,
-                         (("p", float(p)),)) for c, p in zip(found, probs, strict=True)]
+        # The fitted model's score; its parts are the features, which the refusal model reads again.
+        scores = bundled_scorer().scores([c.values for c in found])
+        scored = [Scored(c.briefing, c.sentence, float(v), c.coverage, c.dense, c.words, c.fit,
+                         tuple(c.values.items())) for c, v in zip(found, scores, strict=True)]
     else:
         scored = [_hand_scored(c, w) for c in found]
     scored.sort(key=lambda x: (-x.score, x.briefing.file, x.sentence.index))
@@ -156,7 +155,8 @@ def _best(ranked: list[Scored], terms: list[str], intent: Intent, w: Weights) ->
     if w.scorer == "fitted":
         # The model's probability is the evidence: the best sentence (never a bare heading) or a refusal.
         top = next((s for s in ranked[: w.support_depth] if s.sentence.kind != "heading"), None)
-        return top if top is not None and top.score >= bundled_scorer().threshold else None
+        model = bundled_scorer()
+        return top if top is not None and model.answer_probability(dict(top.parts)) >= model.threshold else None
     best = next((s for s in ranked[: w.support_depth] if _supported(s, terms, intent, w)), None)
     return None if best is None else _figure_beside(best, ranked, intent, terms, w)
 

