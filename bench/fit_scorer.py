@@ -4,6 +4,8 @@ Two steps, so the fit itself needs no index and no model and is reproducible by 
 
     # 1. the features of every candidate of every dev question (needs the set's index; BRIEFBOT_* as for briefbot)
     python bench/fit_scorer.py collect bench/questions_seed.jsonl --out bench/scorer_data/seed.jsonl
+    python bench/fit_scorer.py collect var/rgb-zh/refine/questions.jsonl --set rgb-zh/zh_refine \
+        --out bench/scorer_data/rgb-zh-refine.jsonl
     # 2. the fit: scikit-learn logistic regression, C chosen by grouped 5-fold cross-validation (dev top-1),
     #    a LightGBM ranker measured beside it, the refusal threshold chosen for at most 3 % false refusals
     python bench/fit_scorer.py fit bench/scorer_data/*.jsonl --out index/data/scorer.json
@@ -32,7 +34,7 @@ MAX_FALSE_REFUSALS = 0.03  # the issue's target: at most 3 % of answerable dev q
 DIGITS = 6
 
 
-def collect(paths: list[Path], out: Path) -> None:
+def collect(paths: list[Path], out: Path, name: str | None = None) -> None:
     """Write one line per dev question: its id, set, whether answerable, and [label, *features] per candidate."""
     from index.config import Settings
     from index.evaluate import load_questions
@@ -50,7 +52,7 @@ def collect(paths: list[Path], out: Path) -> None:
                      == 1), *(round(c.values[f], DIGITS) for f in FEATURES)]
                 for c in found
             ]
-            lines.append(json.dumps({"id": q.id, "set": path.name, "answerable": q.answerable, "rows": rows}))
+            lines.append(json.dumps({"id": q.id, "set": name or path.name, "answerable": q.answerable, "rows": rows}))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(lines)} dev questions, {sum(len(json.loads(x)['rows']) for x in lines)} candidates → {out}")
@@ -84,7 +86,9 @@ def fit(questions: list[dict[str, Any]], sources: list[str]) -> dict[str, Any]:
     q_fold = np.arange(len(questions)) % FOLDS
     p_oof = _oof(lambda tr, te: _logistic(REFUSE_C).fit(top[tr], top_y[tr]).predict_proba(top[te])[:, 1], q_fold)
     answerable = np.asarray([q["answerable"] for q in questions])
-    threshold = _threshold(p_oof[answerable])
+    sets = np.asarray([q["set"] for q in questions])
+    # At most 3 % false refusals on every set, not on the pool: one set's easy questions must not pay for another's.
+    threshold = min(_threshold(p_oof[answerable & (sets == name)]) for name in sorted(set(sets)))
     # Fitted on out-of-fold ranking scores: those are what the ranker gives a question it has not seen.
     refuse = _logistic(REFUSE_C).fit(top, top_y)
     return {
@@ -100,7 +104,10 @@ def fit(questions: list[dict[str, Any]], sources: list[str]) -> dict[str, Any]:
         "chosen": {
             "ranker": f"logistic pairwise C={best_c}", "by": "cross-validated dev top-1 (5 folds by question)",
             "refusal": f"logistic C={REFUSE_C} on each question's best candidate",
+            "threshold": round(threshold, DIGITS),
             **_refusal(p_oof, answerable, threshold),
+            "by_set": {name: _refusal(p_oof[sets == name], answerable[sets == name], threshold)
+                       for name in sorted(set(sets))},
         },
         "cv": cv,
     }
@@ -168,16 +175,17 @@ def _best_rows(scores: np.ndarray, group: np.ndarray, heading: np.ndarray) -> np
 
 def _threshold(p_answerable: np.ndarray) -> float:
     """The highest probability floor under which at most MAX_FALSE_REFUSALS of answerable questions fall."""
+    if not len(p_answerable):
+        return 1.0
     ordered = np.sort(p_answerable)
     allowed = int(MAX_FALSE_REFUSALS * len(ordered))  # this many answerable questions may be refused
     return float(ordered[allowed]) if len(ordered) > allowed else 0.0
 
 
-def _refusal(p: np.ndarray, answerable: np.ndarray, threshold: float) -> dict[str, float]:
+def _refusal(p: np.ndarray, answerable: np.ndarray, threshold: float) -> dict[str, float | None]:
     """Out-of-fold refusal figures on dev at the chosen threshold."""
     refused = p < threshold
     return {
-        "threshold": round(threshold, DIGITS),
         "false_refusals": round(float(refused[answerable].mean()), 4),
         "refusal_recall": round(float(refused[~answerable].mean()), 4) if (~answerable).any() else None,
         "unanswerable": int((~answerable).sum()),
@@ -221,12 +229,13 @@ def main() -> None:
     c = sub.add_parser("collect")
     c.add_argument("questions", nargs="+", type=Path)
     c.add_argument("--out", type=Path, required=True)
+    c.add_argument("--set", help="the set's name in the data (default: the question file's name)")
     f = sub.add_parser("fit")
     f.add_argument("data", nargs="+", type=Path)
     f.add_argument("--out", type=Path, default=Path("index/data/scorer.json"))
     args = parser.parse_args()
     if args.step == "collect":
-        collect(args.questions, args.out)
+        collect(args.questions, args.out, args.set)
         return
     doc = fit(load_data(args.data), [p.as_posix() for p in args.data])
     args.out.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

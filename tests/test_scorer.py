@@ -55,7 +55,7 @@ def test_the_bundled_model_loads_and_scores_the_same_every_time() -> None:
 
 def test_a_model_fitted_on_other_features_is_refused_with_a_way_out() -> None:
     stored = json.loads(MODEL.read_text(encoding="utf-8"))["model"]
-    with pytest.raises(BriefbotError, match="bench/fit_scorer.py"):
+    with pytest.raises(BriefbotError, match=r"bench/fit_scorer\.py"):
         FittedScorer.from_dict({**stored, "features": ["dense"]})
 
 
