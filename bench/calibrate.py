@@ -8,23 +8,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from index.answer import Weights, _rescore, question_words
+from index.answer import Weights, question_candidates, rescore
 from index.config import Settings
 from index.evaluate import load_questions
-from index.evidence import documents_naming, squash
 from index.library import Library
 from index.question import understand
-from index.tokenize import key_terms
 
 
 def main() -> None:
     lib = Library.open(Settings.from_env())
     for q in load_questions(Path(p) for p in sys.argv[1:]):
         intent = understand(q.question)
-        terms = [squash(t) for t in key_terms(q.question)]
-        hits = lib.searcher.search(q.question, k=30, files=documents_naming(lib.searcher, terms))
-        words = question_words(lib.searcher, q.question)
-        ranked = _rescore(lib.searcher, q.question, hits, intent, terms, words, Weights())
+        ranked = rescore(question_candidates(q.question, lib.searcher), Weights())
         b = ranked[0]
         ok = q.file == b.briefing.file and any(g in b.sentence.text for g in q.gold)
         print(f"{q.id:10} {'A' if q.answerable else 'U'} {'ok' if ok else '--'} {intent.lang} "

@@ -4,31 +4,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.cite import citation, doc_label, source_of
-from index.evidence import (
-    PLAN_SECTION,
-    SEVERAL_YEARS,
-    TARGET,
-    documents_naming,
-    evidence_label,
-    other_years,
-    report_year,
-    squash,
-)
+from index.cite import citation, source_of
+from index.config import DEFAULT_SCORER, Scorer
+from index.evidence import documents_naming, squash
+from index.features import Candidate, candidates
 from index.figures import find_figures
 from index.history import figure_history
 from index.provenance import check_answer
-from index.question import Intent, sentence_fits, understand
+from index.question import Intent, understand
 from index.records import Answer, Briefing, Quote, Sentence, Source
-from index.search import Hit, Mode, Searcher
+from index.scorer import bundled_scorer
+from index.search import Mode, Searcher
 from index.span import figure_match, pick_figure, tightest_span
 from index.tokenize import key_terms, query_tokens
 
 MAX_QUESTION = 500  # characters; longer text is not a question but a pasted document
+
+
 @dataclass(frozen=True)
 class Weights:
-    """How sentence-level evidence is combined; calibrated on bench/ questions (docs/quality.md)."""
+    """How sentence-level evidence is combined: every hand-set number of the answerer, in one place.
 
+    `scorer` picks the combination: "hand" sums the weighted features below (set by hand; `support_depth` by
+    bench/sweep.py, the cosine floors by bench/calibrate.py, the rest never measured); "fitted" ranks by the
+    logistic model of index/data/scorer.json (bench/fit_scorer.py, dev halves only) and refuses below its
+    threshold, and then only `planned_fit` (a feature input), `support_depth` and `figure_words` below apply.
+    """
+
+    scorer: Scorer = DEFAULT_SCORER
     fused: float = 1.0
     window: float = 0.3  # a neighbour's retrieval score lends support to the sentence beside it
     fit: float = 0.6  # the sentence holds the kind of answer asked for (an amount, a count, …)
@@ -67,16 +70,14 @@ def build_answer(
     intent = understand(question)
     terms = [squash(t) for t in key_terms(question)]
     words = question_words(searcher, question)
-    hits = searcher.search(question, k=30, mode=mode, files=documents_naming(searcher, terms))
-    ranked = _rescore(searcher, question, hits, intent, terms, words, w)
+    ranked = rescore(question_candidates(question, searcher, mode, w), w)
     if not ranked:
         return Answer(question=question, answered=False, answer=None, figure=None, quotes=())
     # The answer is the best candidate whose evidence holds up; higher-scored ones without it are passed over.
-    best = next((s for s in ranked[: w.support_depth] if _supported(s, terms, intent, w)), None)
+    best = _best(ranked, terms, intent, w)
     if best is None:
         nearest = _nearest_sections(ranked)
         return Answer(question=question, answered=False, answer=None, figure=None, quotes=(), nearest=nearest)
-    best = _figure_beside(best, ranked, intent, terms, w)
     ranked = [best, *(s for s in ranked if s is not best)]
     # A bare heading is never quoted as evidence: the sentences under it say what it announces.
     ordered = [s for s in _newest_first(ranked, best) if s is best or s.sentence.kind != "heading"]
@@ -111,61 +112,53 @@ def question_words(searcher: Searcher, question: str) -> dict[str, float]:
     return {t: searcher.idf(t) for t in query_tokens(question)}
 
 
-def _rescore(
-    searcher: Searcher, question: str, hits: list[Hit], intent: Intent, terms: list[str],
-    words: dict[str, float], w: Weights,
-) -> list[Scored]:
-    if not hits:
-        return []
-    top_fused = max(h.fused for h in hits)
-    fused = {h.row: h.fused / top_fused for h in hits}
-    dense = {h.row: h.dense for h in hits if h.dense is not None}
-    rows = set(fused)
-    for h in hits:  # a figure often sits beside the sentence that names its subject
-        for n in (h.row - 1, h.row + 1):
-            if 0 <= n < len(searcher.snapshot.units) and _same_section(searcher, h.row, n):
-                rows.add(n)
-    missing = [r for r in rows if r not in dense]
-    for r, cos in zip(missing, searcher.dense_scores(question, missing), strict=True):
-        dense[r] = float(cos)
-    total = sum(words.values()) or 1.0
-    scored = []
-    for r in rows:
-        b, s = searcher.sentence(r)
-        neighbours = [n for n in (r - 1, r + 1) if _same_section(searcher, r, n)]
-        context = squash(" ".join([s.text, doc_label(b), " ".join(s.section_titles),
-                                    *(searcher.sentence(n)[1].text for n in neighbours)]))
-        own = set(searcher.snapshot.units[r].tokens_own)
-        in_sentence = sum(v for t, v in words.items() if t in own) / total
-        in_context = sum(v for t, v in words.items() if t in own or t in context) / total
-        where = (
-            squash(" ".join([s.text, evidence_label(b), " ".join(s.section_titles), " ".join(b.articles)]))
-            + searcher.section_text(b.file, s.section)
-        )
-        coverage = sum(1 for t in terms if t in where) / len(terms) if terms else 1.0
-        if intent.years and other_years(s.section_titles, intent.years):
-            coverage = 0.0  # "三、2026年重点工作" is not where 2024's results are
-        fit = sentence_fits(intent, s.text)
-        planned = (
-            TARGET.search(s.text) or PLAN_SECTION.search(" ".join(s.section_titles))
-            or report_year(b) in intent.years  # the 2025 report only plans 2025: its results are 2024's
-            or (intent.years and SEVERAL_YEARS.search(s.text) and not SEVERAL_YEARS.search(question))
-        )
-        if intent.wants_figure and planned and not TARGET.search(question):
-            fit *= w.planned_fit  # a target ("增长5%左右") is not the result the question asks for
-        parts = (
-            ("fused", w.fused * fused.get(r, 0.0)),
-            ("window", w.window * max((fused.get(n, 0.0) for n in neighbours), default=0.0)),
-            ("fit", w.fit * fit),
-            ("words_sentence", w.words_sentence * in_sentence),
-            ("words_context", w.words_context * in_context),
-            ("terms_context", w.terms_context * coverage),
-            ("heading", -w.heading_penalty if s.kind != "sentence" else 0.0),
-        )
-        score = sum(v for _, v in parts)
-        scored.append(Scored(b, s, score, coverage, dense.get(r, 0.0), in_context, fit, parts))
+def question_candidates(
+    question: str, searcher: Searcher, mode: Mode = "hybrid", weights: Weights | None = None
+) -> list[Candidate]:
+    """The sentences that may answer a question, with their features (what both scorers rank)."""
+    intent = understand(question)
+    terms = [squash(t) for t in key_terms(question)]
+    hits = searcher.search(question, k=30, mode=mode, files=documents_naming(searcher, terms))
+    words = question_words(searcher, question)
+    return candidates(searcher, question, hits, intent, terms, words, (weights or Weights()).planned_fit)
+
+
+def rescore(found: list[Candidate], w: Weights) -> list[Scored]:
+    """The candidates ranked best first by the scorer `w` names."""
+    if w.scorer == "fitted":
+        # The fitted model's score; its parts are the features, which the refusal model reads again.
+        scores = bundled_scorer().scores([c.values for c in found])
+        scored = [Scored(c.briefing, c.sentence, float(v), c.coverage, c.dense, c.words, c.fit,
+                         tuple(c.values.items())) for c, v in zip(found, scores, strict=True)]
+    else:
+        scored = [_hand_scored(c, w) for c in found]
     scored.sort(key=lambda x: (-x.score, x.briefing.file, x.sentence.index))
     return scored
+
+
+def _hand_scored(c: Candidate, w: Weights) -> Scored:
+    v = c.values
+    parts = (
+        ("fused", w.fused * v["fused"]),
+        ("window", w.window * v["window"]),
+        ("fit", w.fit * c.fit),
+        ("words_sentence", w.words_sentence * v["words_sentence"]),
+        ("words_context", w.words_context * v["words_context"]),
+        ("terms_context", w.terms_context * c.coverage),
+        ("heading", -w.heading_penalty if v["heading"] else 0.0),
+    )
+    score = sum(x for _, x in parts)
+    return Scored(c.briefing, c.sentence, score, c.coverage, c.dense, c.words, c.fit, parts)
+
+
+def _best(ranked: list[Scored], terms: list[str], intent: Intent, w: Weights) -> Scored | None:
+    if w.scorer == "fitted":
+        # The model's probability is the evidence: the best sentence (never a bare heading) or a refusal.
+        top = next((s for s in ranked[: w.support_depth] if s.sentence.kind != "heading"), None)
+        model = bundled_scorer()
+        return top if top is not None and model.answer_probability(dict(top.parts)) >= model.threshold else None
+    best = next((s for s in ranked[: w.support_depth] if _supported(s, terms, intent, w)), None)
+    return None if best is None else _figure_beside(best, ranked, intent, terms, w)
 
 
 def _figure_beside(best: Scored, ranked: list[Scored], intent: Intent, terms: list[str], w: Weights) -> Scored:
@@ -182,17 +175,6 @@ def _figure_beside(best: Scored, ranked: list[Scored], intent: Intent, terms: li
         and s.score >= best.score - w.hand_over and _supported(s, terms, intent, w)
     ]
     return max(near, key=lambda s: s.score, default=best)
-
-
-def _same_section(searcher: Searcher, a: int, b: int) -> bool:
-    if not (0 <= b < len(searcher.snapshot.units)):
-        return False
-    ua, ub = searcher.snapshot.units[a], searcher.snapshot.units[b]
-    if ua.file != ub.file:
-        return False
-    _, sa = searcher.sentence(a)
-    _, sb = searcher.sentence(b)
-    return sa.section == sb.section
 
 
 def _supported(best: Scored, terms: list[str], intent: Intent, w: Weights) -> bool:

@@ -135,7 +135,7 @@ def _timed(fn: Callable[[], Outcome]) -> Outcome:
 
 def answer_outcome(library: Library, question: str, mode: Mode = "hybrid") -> Outcome:
     with collect() as profile:
-        a = build_answer(validate_question(question), library.searcher, mode=mode, top=10)
+        a = build_answer(validate_question(question), library.searcher, mode=mode, weights=library.weights, top=10)
         with stage("render"):
             format_answer(a)
     fig = {"text": a.figure.text, "value": a.figure.value, "unit": a.figure.unit} if a.figure else None

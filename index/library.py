@@ -8,7 +8,7 @@ import time
 from dataclasses import replace
 
 from index import store
-from index.answer import MAX_QUESTION, build_answer
+from index.answer import MAX_QUESTION, Weights, build_answer
 from index.build import build_index
 from index.cite import source_of
 from index.config import Settings
@@ -40,6 +40,7 @@ class Library:
         self.settings = settings
         self.embedder = embedder
         self._searcher = searcher  # replaced whole on rebuild; readers take one reference
+        self.weights = Weights(scorer=settings.scorer)
         self._rebuild_lock = threading.Lock()
 
     @classmethod
@@ -64,7 +65,7 @@ class Library:
     def ask(self, question: str, mode: Mode = "hybrid") -> Answer:
         text = validate_question(question)
         started = time.perf_counter()
-        answer = build_answer(text, self._searcher, mode=mode)
+        answer = build_answer(text, self._searcher, mode=mode, weights=self.weights)
         elapsed = (time.perf_counter() - started) * 1000
         return replace(answer, question=question, timings_ms={"total": round(elapsed, 2)})
 

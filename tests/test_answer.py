@@ -135,7 +135,8 @@ def test_library_swaps_in_a_rebuilt_index(seed_folder: Path, tmp_path: Path) -> 
 
 def test_sentences_found_only_by_bm25_get_their_real_cosine(seed_folder: Path, tmp_path: Path) -> None:
     # A lexical-only hit once kept a cosine of 0 and so could never pass the dense floor.
-    from index.answer import _rescore, question_words
+    from index.answer import question_words, rescore
+    from index.features import candidates
     from index.question import understand
 
     searcher = _searcher(seed_folder, tmp_path)
@@ -143,7 +144,8 @@ def test_sentences_found_only_by_bm25_get_their_real_cosine(seed_folder: Path, t
     hits = searcher.search(question, k=30, mode="lexical")
     assert hits and all(h.dense is None for h in hits)
     words = question_words(searcher, question)
-    scored = _rescore(searcher, question, hits, understand(question), ["消薄飞地"], words, OPEN)
+    found = candidates(searcher, question, hits, understand(question), ["消薄飞地"], words, OPEN.planned_fit)
+    scored = rescore(found, OPEN)
     for s in scored:
         row = searcher.row_of[(s.briefing.file, s.sentence.index)]
         assert s.dense == pytest.approx(float(searcher.dense_scores(question, [row])[0]), abs=1e-5)

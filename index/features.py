@@ -1,0 +1,126 @@
+"""Question + retrieved sentences → one feature vector per candidate sentence (pure, no weights).
+
+Both scorers read these: the hand weights (index/answer.py `Weights`) and the fitted model (index/scorer.py).
+`bench/fit_scorer.py` collects them to fit the model, so what is measured is what runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.cite import doc_label
+from index.evidence import PLAN_SECTION, SEVERAL_YEARS, TARGET, evidence_label, other_years, report_year, squash
+from index.figures import find_figures
+from index.question import Intent, sentence_fits
+from index.records import Briefing, Sentence
+from index.search import Hit, Searcher
+
+# The names of the model's inputs, in the order of its coefficients (index/data/scorer.json keeps the same list).
+FEATURES: tuple[str, ...] = (
+    "fused",  # fused retrieval score, divided by the best one of the question
+    "fused_rank",  # 1 / rank in the fused list; 0 for a neighbour that was not retrieved
+    "dense",  # cosine similarity of question and sentence
+    "dense_en",  # the same for an English question (cross-lingual cosines run lower)
+    "lexical",  # BM25 score, divided by the best one of the question
+    "window",  # the best fused score of a neighbour in the same section
+    "fit",  # the sentence holds the kind of answer asked for (an amount, a count, a date …), 0..1
+    "planned",  # a plan or target, or a span of years, where a result is asked for
+    "words_sentence",  # idf-weighted share of question words in the sentence itself
+    "words_context",  # … in the sentence, its heading, title and neighbours
+    "coverage",  # share of key terms (places, programmes, years) in the sentence's section and document name
+    "figure",  # the sentence holds a number with a unit
+    "wants_figure",  # the question asks for one (lets the model weigh `figure` by it)
+    "heading",  # a heading, not a sentence
+    "newest",  # from the newest dated document among the candidates
+    "english",  # the question is in English
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One sentence that may answer, with its features and the evidence the refusal rules read."""
+
+    briefing: Briefing
+    sentence: Sentence
+    values: dict[str, float]  # one value per name in FEATURES
+    coverage: float
+    dense: float
+    words: float  # words_context
+    fit: float  # after the plan/target discount of the hand rules
+
+
+def candidates(
+    searcher: Searcher, question: str, hits: list[Hit], intent: Intent, terms: list[str],
+    words: dict[str, float], planned_fit: float,
+) -> list[Candidate]:
+    """The retrieved sentences and their same-section neighbours, each with its features."""
+    if not hits:
+        return []
+    top_fused = max(h.fused for h in hits) or 1.0
+    top_lexical = max(h.lexical for h in hits) or 1.0
+    fused = {h.row: h.fused / top_fused for h in hits}
+    rank = {h.row: 1.0 / i for i, h in enumerate(sorted(hits, key=lambda h: -h.fused), 1)}
+    lexical = {h.row: h.lexical / top_lexical for h in hits}
+    dense = {h.row: h.dense for h in hits if h.dense is not None}
+    rows = set(fused)
+    for h in hits:  # a figure often sits beside the sentence that names its subject
+        rows.update(n for n in (h.row - 1, h.row + 1) if same_section(searcher, h.row, n))
+    missing = sorted(r for r in rows if r not in dense)
+    for r, cos in zip(missing, searcher.dense_scores(question, missing), strict=True):
+        dense[r] = float(cos)
+    dates = [searcher.sentence(r)[0].date for r in rows]
+    newest = max((d for d in dates if d), default=None)
+    total = sum(words.values()) or 1.0
+    out = []
+    for r in sorted(rows):
+        b, s = searcher.sentence(r)
+        neighbours = [n for n in (r - 1, r + 1) if same_section(searcher, r, n)]
+        context = squash(" ".join([s.text, doc_label(b), " ".join(s.section_titles),
+                                    *(searcher.sentence(n)[1].text for n in neighbours)]))
+        own = set(searcher.snapshot.units[r].tokens_own)
+        in_sentence = sum(v for t, v in words.items() if t in own) / total
+        in_context = sum(v for t, v in words.items() if t in own or t in context) / total
+        coverage = _coverage(searcher, b, s, terms, intent)
+        fit = sentence_fits(intent, s.text)
+        planned = bool(intent.wants_figure and not TARGET.search(question) and _planned(b, s, intent, question))
+        values = {
+            "fused": fused.get(r, 0.0), "fused_rank": rank.get(r, 0.0), "dense": dense[r],
+            "dense_en": dense[r] if intent.lang == "en" else 0.0, "lexical": lexical.get(r, 0.0),
+            "window": max((fused.get(n, 0.0) for n in neighbours), default=0.0), "fit": fit,
+            "planned": float(planned), "words_sentence": in_sentence, "words_context": in_context,
+            "coverage": coverage, "figure": float(bool(find_figures(s.text))),
+            "wants_figure": float(intent.wants_figure), "heading": float(s.kind != "sentence"),
+            "newest": float(newest is not None and b.date == newest), "english": float(intent.lang == "en"),
+        }
+        # A target ("增长5%左右") is not the result the question asks for: it keeps only part of its fit.
+        kept = fit * planned_fit if planned else fit
+        out.append(Candidate(b, s, values, coverage, dense[r], in_context, kept))
+    return out
+
+
+def _coverage(searcher: Searcher, b: Briefing, s: Sentence, terms: list[str], intent: Intent) -> float:
+    where = (
+        squash(" ".join([s.text, evidence_label(b), " ".join(s.section_titles), " ".join(b.articles)]))
+        + searcher.section_text(b.file, s.section)
+    )
+    if intent.years and other_years(s.section_titles, intent.years):
+        return 0.0  # "三、2026年重点工作" is not where 2024's results are
+    return sum(1 for t in terms if t in where) / len(terms) if terms else 1.0
+
+
+def _planned(b: Briefing, s: Sentence, intent: Intent, question: str) -> bool:
+    return bool(
+        TARGET.search(s.text) or PLAN_SECTION.search(" ".join(s.section_titles))
+        or report_year(b) in intent.years  # the 2025 report only plans 2025: its results are 2024's
+        or (intent.years and SEVERAL_YEARS.search(s.text) and not SEVERAL_YEARS.search(question))
+    )
+
+
+def same_section(searcher: Searcher, a: int, b: int) -> bool:
+    """Rows `a` and `b` are sentences of the same section of the same document."""
+    if not (0 <= b < len(searcher.snapshot.units)):
+        return False
+    ua, ub = searcher.snapshot.units[a], searcher.snapshot.units[b]
+    if ua.file != ub.file:
+        return False
+    return searcher.sentence(a)[1].section == searcher.sentence(b)[1].section
