@@ -34,6 +34,7 @@ class _Previous:
     briefings: dict[str, Briefing]
     hashes: dict[str, str]
     vectors_by_key: dict[str, np.ndarray]
+    replaced: dict[str, int]
 
 
 def unit_text(b: Briefing, s: Sentence) -> str:
@@ -117,7 +118,7 @@ def _previous(index_dir: Path, model: str) -> _Previous | None:
         return None
     rows = snap.vector_rows()
     by_key = {u.key: rows[i] for i, u in enumerate(snap.units)}
-    return _Previous(snap.briefings, dict(snap.manifest.get("files", {})), by_key)
+    return _Previous(snap.briefings, dict(snap.manifest["files"]), by_key, dict(snap.manifest["replaced"]))
 
 
 def _read_all(
@@ -136,6 +137,8 @@ def _read_all(
             if previous and previous.hashes.get(name) == digest and name in previous.briefings:
                 read.parsed.append(previous.briefings[name])
                 read.reused += 1
+                if name in previous.replaced:
+                    read.replaced[name] = previous.replaced[name]
             else:
                 extracted = read_data(data, suffix, name, limits)
                 read.parsed.append(parse_briefing(name, extracted.text))
