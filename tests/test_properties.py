@@ -22,7 +22,10 @@ from index.stored import briefing_from_json, briefing_to_json
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Text like a briefing's: Chinese, digits, numerals, units, punctuation, Markdown and layout characters.
-BRIEFING_ALPHABET = "简报消薄飞地累计返利万亿元人个家第期年月日一二三四五六七八九十百千零〇0123456789.,%，。、；：！？“”（）()【】《》—-*_#| \t\n\r\u3000\u2028"
+BRIEFING_ALPHABET = (
+    "简报消薄飞地累计返利万亿元人个家第期年月日一二三四五六七八九十百千零〇0123456789.,%"
+    "，。、；：！？“”（）()【】《》—-*_#| \t\n\r\u3000\u2028"
+)
 briefing_text = st.text(alphabet=BRIEFING_ALPHABET, max_size=300) | st.text(max_size=200)
 _OLD_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
 
