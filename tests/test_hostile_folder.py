@@ -17,8 +17,9 @@ from index import store
 from index.build import build_index
 from index.config import Settings
 from index.embed import FakeEmbedder
-from index.folder import DANGLING, OUTSIDE
+from index.folder import DANGLING, OUTSIDE, SAME_NAME
 from index.library import Library, index_info
+from index.parse import parse_briefing
 from index.readers import read_document
 
 GBK_NAME = "第10期简报.txt".encode("gbk")  # what unzipping a Windows archive leaves on disk
@@ -138,9 +139,13 @@ def test_a_stored_record_cut_short_is_not_carried_into_the_next_build(
     build_index(seed_folder, idx, FakeEmbedder())
     stored = store.load(idx).briefings[SEED_NAME]
     whole = read_document(SEED)
-    assert stored.text == whole and stored.sentences[-1].end <= len(whole)
-    assert len(stored.sentences) == len(json.loads(row_json(idx))["sentences"])
+    assert stored.text == whole and stored.sentences == parse_briefing(SEED_NAME, whole).sentences
 
 
-def row_json(idx: Path) -> str:
-    return (idx / "current" / "briefings.jsonl").read_text(encoding="utf-8").splitlines()[0]
+def test_two_names_that_decode_alike_keep_one_and_say_why(seed_folder: Path, tmp_path: Path) -> None:
+    with open(os.path.join(os.fsencode(seed_folder), GBK_NAME), "wb") as handle:
+        handle.write(SEED.read_bytes())
+    (seed_folder / "第10期简报.txt").write_text("另一份简报。\n内容在此。", encoding="utf-8")
+    report = build_index(seed_folder, tmp_path / "idx", FakeEmbedder())
+    assert [(s.file, s.reason) for s in report.skipped] == [("第10期简报.txt", SAME_NAME)]
+    assert "第10期简报.txt" in store.load(tmp_path / "idx").briefings
