@@ -114,7 +114,7 @@ def _previous(index_dir: Path, model: str) -> _Previous | None:
         snap = store.load(index_dir, expect_model=model)
     except BriefbotError as exc:
         # A damaged or foreign index is rebuilt from scratch, never trusted: this build is the fix.
-        log.warning("not reusing the index at %s: %s", index_dir, exc)
+        log.warning("building from scratch: the index at %s cannot be reused (%s)", index_dir, exc)
         return None
     rows = snap.vector_rows()
     by_key = {u.key: rows[i] for i, u in enumerate(snap.units)}
