@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,14 +14,19 @@ from typing import Any
 import numpy as np
 
 from index import store
+from index.budget import Budget, read_capped
 from index.cite import doc_label
+from index.config import Limits
 from index.embed import Embedder
 from index.errors import BriefbotError, UnreadableFile
+from index.folder import BriefingFile, scan_folder
 from index.parse import parse_briefing
-from index.readers import SUPPORTED, read_document
+from index.readers import SUPPORTED, read_data
 from index.records import Briefing, BuildReport, Sentence, Skipped
 from index.service import Progress
 from index.tokenize import tokens
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,7 @@ class _Previous:
     briefings: dict[str, Briefing]
     hashes: dict[str, str]
     vectors_by_key: dict[str, np.ndarray]
+    replaced: dict[str, int]
 
 
 def unit_text(b: Briefing, s: Sentence) -> str:
@@ -52,14 +59,15 @@ def _key(model: str, text: str) -> str:
     return hashlib.sha1(f"{model}\x00{text}".encode()).hexdigest()
 
 
-def briefing_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        raise BriefbotError(f"briefings folder {folder} does not exist: set BRIEFBOT_BRIEFINGS or --briefings")
-    found = [
-        p for p in folder.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    ]
-    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+@dataclass
+class _Read:
+    """What reading the folder gave: briefings, the hash of the bytes each was parsed from, skips."""
+
+    parsed: list[Briefing]
+    hashes: dict[str, str]
+    skipped: list[Skipped]
+    replaced: dict[str, int]  # characters replaced to make a file's text valid Unicode
+    reused: int = 0
 
 
 def build_index(
@@ -68,13 +76,16 @@ def build_index(
     embedder: Embedder,
     full: bool = False,
     progress: Progress | None = None,
+    limits: Limits | None = None,
 ) -> BuildReport:
     """Build beside the live index and swap it in; unchanged files and sentences are reused."""
     started = time.perf_counter()
     with store.build_lock(index_dir):
         previous = None if full else _previous(index_dir, embedder.name)
-        files = briefing_files(briefings_dir)
-        parsed, hashes, skipped, reused = _read_all(files, briefings_dir, previous, progress)
+        files, unlisted = scan_folder(briefings_dir)
+        read = _read_all(files, previous, progress, limits or Limits())
+        parsed, reused = read.parsed, read.reused
+        skipped = sorted([*unlisted, *read.skipped], key=lambda s: s.file)
         units, texts = [], []
         for b in parsed:
             for s in b.sentences:
@@ -83,7 +94,7 @@ def build_index(
                 units.append(store.Unit(b.file, s.index, _key(embedder.name, text), own, context_tokens(b, s)))
                 texts.append(text)
         vectors, embedded = _vectors(units, texts, embedder, previous, progress)
-        manifest = _manifest(embedder, parsed, hashes, units, skipped)
+        manifest = _manifest(embedder, read, units, skipped)
         if progress:
             progress("write", 0, 1)
         store.write_generation(index_dir, manifest, parsed, units, vectors)
@@ -92,7 +103,7 @@ def build_index(
     return BuildReport(
         files_indexed=len(parsed) - reused, files_reused=reused, skipped=tuple(skipped),
         sentences=sum(len(b.sentences) for b in parsed), vectors=len(units), embedded=embedded,
-        seconds=round(time.perf_counter() - started, 2),
+        seconds=round(time.perf_counter() - started, 2), replaced=dict(read.replaced),
     )
 
 
@@ -101,43 +112,47 @@ def _previous(index_dir: Path, model: str) -> _Previous | None:
         return None
     try:
         snap = store.load(index_dir, expect_model=model)
-    except BriefbotError:
-        return None  # a damaged or foreign index is rebuilt from scratch, never trusted
+    except BriefbotError as exc:
+        # A damaged or foreign index is rebuilt from scratch, never trusted: this build is the fix.
+        log.warning("building from scratch: the index at %s cannot be reused (%s)", index_dir, exc)
+        return None
     rows = snap.vector_rows()
     by_key = {u.key: rows[i] for i, u in enumerate(snap.units)}
-    return _Previous(snap.briefings, dict(snap.manifest.get("files", {})), by_key)
+    return _Previous(snap.briefings, dict(snap.manifest["files"]), by_key, dict(snap.manifest["replaced"]))
 
 
 def _read_all(
-    files: list[Path], root: Path, previous: _Previous | None, progress: Progress | None
-) -> tuple[list[Briefing], dict[str, str], list[Skipped], int]:
-    parsed: list[Briefing] = []
-    hashes: dict[str, str] = {}
-    skipped: list[Skipped] = []
-    reused = 0
-    for done, path in enumerate(files, 1):
-        name = path.relative_to(root).as_posix()
-        if path.suffix.lower() not in SUPPORTED:
-            skipped.append(Skipped(name, f"unsupported file type {path.suffix or '(none)'}"))
+    files: list[BriefingFile], previous: _Previous | None, progress: Progress | None, limits: Limits
+) -> _Read:
+    read = _Read([], {}, [], {})
+    for done, file in enumerate(files, 1):
+        name = file.name
+        suffix = Path(name).suffix.lower()
+        if suffix not in SUPPORTED:
+            read.skipped.append(Skipped(name, f"unsupported file type {suffix or '(none)'}"))
             continue
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError as exc:
-            skipped.append(Skipped(name, f"cannot be read: {exc.strerror}"))
+            data = read_capped(file.path, Budget(limits, name))  # read once: hashed and parsed alike
+            digest = hashlib.sha256(data).hexdigest()
+            if previous and previous.hashes.get(name) == digest and name in previous.briefings:
+                read.parsed.append(previous.briefings[name])
+                read.reused += 1
+                if name in previous.replaced:
+                    read.replaced[name] = previous.replaced[name]
+            else:
+                extracted = read_data(data, suffix, name, limits)
+                read.parsed.append(parse_briefing(name, extracted.text))
+                if extracted.replaced:
+                    read.replaced[name] = extracted.replaced
+                    log.warning("%s: %d characters that are not valid Unicode replaced by U+FFFD",
+                                name, extracted.replaced)
+        except UnreadableFile as exc:
+            read.skipped.append(Skipped(name, exc.reason))
             continue
-        if previous and previous.hashes.get(name) == digest and name in previous.briefings:
-            parsed.append(previous.briefings[name])
-            reused += 1
-        else:
-            try:
-                parsed.append(parse_briefing(name, read_document(path, name)))
-            except UnreadableFile as exc:
-                skipped.append(Skipped(name, exc.reason))
-                continue
-        hashes[name] = digest
+        read.hashes[name] = digest
         if progress:
             progress("read", done, len(files))
-    return parsed, hashes, skipped, reused
+    return read
 
 
 def _vectors(
@@ -160,10 +175,7 @@ def _vectors(
     return vectors, len(todo)
 
 
-def _manifest(
-    embedder: Embedder, parsed: list[Briefing], hashes: dict[str, str], units: list[store.Unit],
-    skipped: list[Skipped],
-) -> dict[str, Any]:
+def _manifest(embedder: Embedder, read: _Read, units: list[store.Unit], skipped: list[Skipped]) -> dict[str, Any]:
     return {
         "schema_version": store.SCHEMA_VERSION,
         "model": embedder.name,
@@ -171,11 +183,14 @@ def _manifest(
         "dimension": embedder.dimension,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "counts": {
-            "files": len(parsed),
-            "sentences": sum(len(b.sentences) for b in parsed),
+            "files": len(read.parsed),
+            "sentences": sum(len(b.sentences) for b in read.parsed),
             "vectors": len(units),
             "skipped": len(skipped),
         },
-        "files": hashes,
+        "files": read.hashes,
+        # What each stored record must hold: a record cut short is found before it is reused.
+        "records": {b.file: {"characters": len(b.text), "sentences": len(b.sentences)} for b in read.parsed},
+        "replaced": read.replaced,
         "skipped": {s.file: s.reason for s in skipped},
     }

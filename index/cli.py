@@ -133,7 +133,7 @@ def _index_build(args: argparse.Namespace, settings: Settings) -> int:
     from index.embed import load_embedder
 
     report = build_index(settings.briefings, settings.index, load_embedder(settings, build=True), full=args.full,
-                         progress=_progress_bar())
+                         progress=_progress_bar(), limits=settings.limits)
     print(
         f"indexed {report.files_indexed} file(s), reused {report.files_reused} unchanged, "
         f"skipped {len(report.skipped)}; {report.sentences} sentences, {report.embedded} embedded, "

@@ -30,3 +30,7 @@ class ModelUnavailable(BriefbotError):
 
 class BadQuestion(BriefbotError):
     """A question that cannot be searched (empty, only symbols, too long)."""
+
+
+class SettingsError(BriefbotError):
+    """An environment variable that is set but cannot be read."""

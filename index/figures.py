@@ -12,6 +12,7 @@ Conventions:
 
 from __future__ import annotations
 
+import bisect
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -25,8 +26,14 @@ __all__ = ["figure_kind", "find_dates", "find_figures", "normalise_number", "num
 _WIDE = str.maketrans("０１２３４５６７８９％．～－／\u3000\u00a0", "0123456789%.~-/  ")
 _CN_DIGITS = "零〇一二三四五六七八九十两"
 _S = r"[ \t]{0,2}"
-_AR = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_CN = rf"[一二三四五六七八九十两][{_CN_DIGITS}百千万亿]*"  # a numeral never starts with 零
+# Every repeat is bounded: a pattern tried at each position of a long run of digits or numerals then costs
+# a bounded amount per position (unbounded, 8,000 characters of "一二" took 16 s). The bounds are far
+# above any figure a report writes ("九千九百九十九亿九千九百九十九万九千九百九十九" has 23 characters).
+_AR = r"\d{1,3}(?:,\d{3}){1,8}(?:\.\d{1,12})?|\d{1,24}(?:\.\d{1,12})?"
+_CN = rf"[一二三四五六七八九十两][{_CN_DIGITS}百千万亿]{{0,24}}"  # a numeral never starts with 零
+# Nor inside another numeral: without this the pattern was tried again at every character of a long run.
+_CN_START = rf"(?<![{_CN_DIGITS}百千万亿])"
+_LONGEST_NUMBER = 40  # characters; "1,234,567,890.12" or the 23 of the largest numeral written out
 _PRE = r"超过|超|逾|将近|接近|近|大约|约|累计|同比|不足|不到|不少于|至少"
 _POST = r"以上|左右|以下|以内|上下|有余"
 _NOT_QUALIFIER = {"节约", "制约", "简约", "附近", "最近", "临近", "就近", "邻近", "赶超", "高超"}
@@ -52,7 +59,7 @@ _NOT_AFTER_CN = {"期", "年", "次", "位", "届", "批", "轮", "代", "个月
 
 _FIGURE = re.compile(
     rf"(?:(?P<pre>{_PRE}){_S})?(?<![0-9A-Za-z.,])"
-    rf"(?P<num>{_AR}|{_CN})(?P<pct1>%)?"
+    rf"(?P<num>{_AR}|{_CN_START}{_CN})(?P<pct1>%)?"
     rf"(?:{_S}(?:—|–|-|~|至|到){_S}(?P<num2>{_AR}|{_CN}))?"
     rf"(?P<q1>余|多)?{_S}(?P<mul>{'|'.join(_MULTIPLIERS)})?(?P<q2>余|多)?{_S}"
     rf"(?P<unit>{'|'.join(re.escape(u) for u in _UNITS)})(?![A-Za-z])"
@@ -84,9 +91,11 @@ def find_figures(text: str, offset: int = 0) -> list[Figure]:
     """Every number-with-unit in `text`; offsets are `offset` + positions in `text`."""
     norm = text.translate(_WIDE)
     found = [fig for _, fig in _accepted(text, norm, offset)]
+    starts = [f.start - offset for f in found]  # in order and apart: finditer's matches do not overlap
     for m in _PERCENT_CN.finditer(norm):
         value = _to_decimal(m.group("num"))
-        if value is not None and not any(f.start - offset <= m.start() < f.end - offset for f in found):
+        before = bisect.bisect_right(starts, m.start()) - 1  # the one figure that could hold this match
+        if value is not None and not (before >= 0 and m.start() < found[before].end - offset):
             span = text[m.start() : m.end()]
             found.append(Figure(span, float(value), "%", m.start() + offset, m.end() + offset))
     return sorted(found, key=lambda f: f.start)
@@ -170,8 +179,10 @@ def _figure(text: str, norm: str, m: re.Match[str], offset: int) -> Figure | Non
 
 
 def _ordinal(norm: str, start: int) -> bool:
-    before = norm[:start].rstrip(" \t")
-    return before.endswith("第")
+    i = start  # stepping back over the spaces only: copying all the text before was quadratic
+    while i > 0 and norm[i - 1] in " \t":
+        i -= 1
+    return norm[i - 1 : i] == "第"
 
 
 def _is_year(num: str) -> bool:
@@ -180,8 +191,8 @@ def _is_year(num: str) -> bool:
 
 def _to_decimal(token: str) -> Decimal | None:
     token = token.replace(",", "")
-    if not token:
-        return None
+    if not token or len(token) > _LONGEST_NUMBER:
+        return None  # cn2an's time grows faster than the numeral's length (4,000 characters took 2 s)
     if token[0].isdigit():
         try:
             return Decimal(token)

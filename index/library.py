@@ -54,7 +54,7 @@ class Library:
         embedder = embedder or load_embedder(settings)
         if build_if_missing and not store.exists(settings.index):
             log.info("no index at %s: building it from %s", settings.index, settings.briefings)
-            build_index(settings.briefings, settings.index, embedder, progress=progress)
+            build_index(settings.briefings, settings.index, embedder, progress=progress, limits=settings.limits)
         snapshot = store.load(settings.index, expect_model=embedder.name)
         return cls(settings, embedder, Searcher(snapshot, embedder))
 
@@ -92,7 +92,7 @@ class Library:
             raise BriefbotError("索引正在重建中，请稍后再试。")
         try:
             report = build_index(self.settings.briefings, self.settings.index, self.embedder, full=full,
-                                 progress=progress)
+                                 progress=progress, limits=self.settings.limits)
             snapshot = store.load(self.settings.index, expect_model=self.embedder.name)
             self._searcher = Searcher(snapshot, self.embedder)
             log.info("index swapped in: %d files, %d sentences", report.files_indexed + report.files_reused,

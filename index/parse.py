@@ -15,7 +15,8 @@ _LEVELS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (2, re.compile(rf"^([（(][{_CN_NUM}]+[）)])")),
     (3, re.compile(r"^(\d{1,2}[、．.](?!\d)|[（(]\d{1,2}[）)])")),
 )
-_ISSUE = re.compile(r"(\d{4})\s*年?\s*第\s*(\d+)\s*期")
+# One run of white space between two parts: "\s*年?\s*" tried both splits of a long run (quadratic).
+_ISSUE = re.compile(r"(\d{4})\s*(?:年\s*)?第\s*(\d{1,6})\s*期")
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")

@@ -1,19 +1,20 @@
-"""Briefing file → stored text: decoding, clean-up and repair of lines broken by layout.
+"""Briefing file → stored text: formats (.txt/.md, .docx, .pdf), decoding, and limits on what a file may cost.
 
-The text returned here is what every quote offset points into, so characters are never rewritten (no NFKC,
-full-width punctuation kept); only invisible characters, indentation, Markdown markers and line breaks that
-layout put in the middle of a sentence are removed. Paragraphs are separated by exactly one "\\n", with no
-blank lines and no final newline: downstream, each line is a paragraph.
+The clean-up and the repair of lines broken by layout live in index.layout. Text leaving here is valid
+Unicode: code points that cannot be written as UTF-8 (a lone surrogate from a PDF's ToUnicode map) or are
+not characters at all are replaced by U+FFFD, one for one so offsets hold, and counted.
 """
 
 from __future__ import annotations
 
 import codecs
+import io
 import re
+import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 import docx
 from docx.document import Document as DocxDocument
@@ -26,9 +27,15 @@ from lxml import etree
 from pypdf import PdfReader
 from pypdf.errors import DependencyError
 
+from index.budget import Budget, read_capped
+from index.config import Limits
 from index.errors import UnreadableFile
+from index.layout import normalise, repair_breaks
 
-__all__ = ["SUPPORTED", "decode_text", "normalise", "read_document", "repair_breaks"]
+__all__ = [
+    "SUPPORTED", "Extracted", "decode_text", "normalise", "read_data", "read_document", "repair_breaks",
+    "valid_unicode",
+]
 
 SUPPORTED = (".txt", ".md", ".docx", ".pdf")
 
@@ -40,68 +47,76 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 _TEXT_CONTROLS = frozenset("\t\n\r\x0b\x0c")
 _MAX_CONTROL_SHARE = 0.1  # real text has next to none; binary decoded by chance has plenty
 _DAMAGE_RATIO = 50  # sound UTF-8 characters per damaged one; GBK read as UTF-8 has far fewer
-
-_NEWLINES = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-# Invisible characters that would split a quote from what staff see on screen.
-_INVISIBLE = {cp: None for cp in (*range(0x00, 0x09), *range(0x0E, 0x1C), 0x1F, 0x7F)} | {
-    ord(c): None for c in "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
-}
-_NARROW_SPACES = {ord(c): " " for c in "\u00a0\u2007\u202f"}  # U+3000 inside a line is visible: kept
-
-_MD_HEADING = re.compile(r"^#{1,6}(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?$")
-_MD_RULE = re.compile(r"^(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|={3,})$")
-_MD_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
-
-_CN = "一二三四五六七八九十百千零〇"
-# Lines that begin a new block: headings, list items, an editor's note. Never glued to the line before.
-_BLOCK_START = re.compile(
-    rf"^(?:\*\*|__)?(?:[{_CN}]+[、．.]|[（(][{_CN}]+[）)]|第[{_CN}\d]+(?:[章节条部分篇款]|[，、,])"
-    rf"|\d{{1,3}}[、．.](?!\d)|[（(]\d{{1,3}}[）)]|[\u2460-\u2473\u2776-\u277f]|[{_CN}]+是|【|——"
-    rf"|[-*+•·●▪][ \t]|附件|注[：:])"
+# Surrogates (unencodable alone) and Unicode's noncharacters: U+FDD0–U+FDEF and the last two of each plane.
+_NOT_CHARACTERS = re.compile(
+    "[\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(17))
+    + "]"
 )
-_LONG_LINE = 25  # prose cut by layout is at least a page width; titles, dates and signatures are shorter
-_TERMINAL = "。！？!?…．."
-_CLOSERS = "”’」』）)】》〉]\"'"
-_OPEN_END = "，、；,;—–（(【《〈“‘「『["  # a line ending in one of these always continues
-_COLONS = "：:"
-_NO_LINE_START = "，、。；：！？,.;:!?）)】》〉」』”’%…"  # punctuation that cannot begin a paragraph
-_INNER_PUNCT = frozenset("，。、；：！？,;")  # prose has some; a title usually has none
+_BLOCKS_PER_CHECK = 200  # .docx paragraphs or table rows between two looks at the clock
+
 _SDT, _SDT_CONTENT = qn("w:sdt"), qn("w:sdtContent")
-_CELL_BREAK = re.compile(r"\s*[\t\n\r\x0b\x0c]+\s*")
+# A run of white space holding a tab or a break: a column or paragraph end inside a table cell.
+_CELL_SPACE = re.compile(r"\s+")
+_CELL_BREAKS = frozenset("\t\n\r\x0b\x0c")
 _PAGE_NUMBER = re.compile(
-    r"^(?:[-—–－\s]*\d{1,4}[-—–－\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$"
+    r"(?:[-—–－\s]*\d{1,4}[-—–－\s]*|第\s*\d{1,6}\s*页(?:\s*(?:[,，/]\s*)?共\s*\d{1,6}\s*页)?"
+    r"|\d{1,6}\s*/\s*\d{1,6})"
 )
 
 
-class _Line(NamedTuple):
+@dataclass(frozen=True)
+class Extracted:
+    """A file's stored text and how many code points in it had to be replaced to make it valid Unicode."""
+
     text: str
-    barrier: bool  # a Markdown heading, rule or table row: nothing is glued to or from it
+    replaced: int = 0
 
 
-def read_document(path: Path, name: str | None = None) -> str:
+def read_document(path: Path, name: str | None = None, limits: Limits | None = None) -> str:
     """Read a briefing file by its extension and return its stored text."""
     label = name or path.name
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED:
-        shown = suffix or "(no extension)"
-        raise UnreadableFile(label, f"unsupported file type {shown} (use {', '.join(SUPPORTED)})")
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise UnreadableFile(label, f"cannot be opened ({exc.strerror or 'no access'})") from None
-    if size == 0:
+    suffix = _supported_suffix(path.suffix, label)
+    budget = Budget(limits or Limits(), label)
+    return read_data(read_capped(path, budget), suffix, label, limits).text
+
+
+def read_data(data: bytes, suffix: str, label: str, limits: Limits | None = None) -> Extracted:
+    """The stored text of a file's bytes, read as the format `suffix` names, within `limits`.
+
+    The build hashes the same bytes it passes here, so the manifest's hash is of the text indexed.
+    """
+    suffix = _supported_suffix(suffix, label)
+    budget = Budget(limits or Limits(), label)
+    budget.check_bytes(len(data))
+    if not data:
         raise UnreadableFile(label, "empty file")
     if suffix == ".docx":
-        raw = _read_docx(path, label)
+        raw = _read_docx(data, budget)
     elif suffix == ".pdf":
-        raw = _read_pdf(path, label)
+        raw = _read_pdf(data, budget)
     else:
-        raw = _read_text(path, label)
-    text = repair_breaks(raw)
+        raw = _read_text(data, budget)
+    budget.check_characters(len(raw))
+    raw, replaced = valid_unicode(raw)
+    text = repair_breaks(raw, budget.check_time)
     if not text:
         empty = {".pdf": "PDF has no extractable text (scanned image?)", ".docx": "document has no text"}
         raise UnreadableFile(label, empty.get(suffix, "empty file"))
-    return text
+    return Extracted(text, replaced)
+
+
+def valid_unicode(text: str) -> tuple[str, int]:
+    """`text` with every surrogate and noncharacter replaced by U+FFFD, and how many there were."""
+    return _NOT_CHARACTERS.subn("\ufffd", text)
+
+
+def _supported_suffix(suffix: str, label: str) -> str:
+    suffix = suffix.lower()
+    if suffix not in SUPPORTED:
+        shown = suffix or "(no extension)"
+        raise UnreadableFile(label, f"unsupported file type {shown} (use {', '.join(SUPPORTED)})")
+    return suffix
 
 
 def decode_text(data: bytes) -> str:
@@ -127,35 +142,6 @@ def decode_text(data: bytes) -> str:
     return text
 
 
-def normalise(text: str) -> str:
-    """Clean text line by line: newlines, invisible characters, indentation and light Markdown.
-
-    One output line per input line, so a Markdown rule becomes a blank line; characters are otherwise kept.
-    """
-    return "\n".join(line.text for line in _lines(text))
-
-
-def repair_breaks(text: str) -> str:
-    """Normalise, then glue lines that layout broke mid-sentence; paragraphs end with one "\\n".
-
-    A line continues the one before when that line ends in a comma-like mark or an opening bracket, or is
-    a long prose line that stops without terminal punctuation; headings, list items, Markdown headings,
-    rules and table rows always stand alone.
-    """
-    paragraphs: list[str] = []
-    sealed = True
-    for line in _lines(text):
-        if not line.text:
-            sealed = sealed or line.barrier
-            continue
-        if not sealed and not line.barrier and _continues(paragraphs[-1], line.text):
-            paragraphs[-1] = _glue(paragraphs[-1], line.text)
-        else:
-            paragraphs.append(line.text)
-        sealed = line.barrier
-    return "\n".join(paragraphs)
-
-
 def _decode_unmarked(data: bytes) -> str:
     try:
         return data.decode("utf-8")
@@ -174,78 +160,37 @@ def _decode_unmarked(data: bytes) -> str:
         raise ValueError(UNDECODABLE) from None
 
 
-def _lines(text: str) -> Iterator[_Line]:
-    text = _NEWLINES.sub("\n", text).translate(_INVISIBLE).translate(_NARROW_SPACES)
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if _MD_RULE.match(line):
-            yield _Line("", True)
-            continue
-        heading = _MD_HEADING.match(line)
-        if heading:
-            yield _Line(_unbold(heading.group(1)).strip(), True)
-            continue
-        # A tab inside a line is a table row (from .docx or a pasted sheet); "|" starts a Markdown table.
-        yield _Line(_unbold(line).strip(), "\t" in line or line.startswith("|"))
-
-
-def _unbold(line: str) -> str:
-    return _MD_BOLD.sub(lambda m: m.group(1) or m.group(2), line)
-
-
-def _continues(paragraph: str, line: str) -> bool:
-    """Whether `line` goes on the sentence that `paragraph` left open.
-
-    Judged on the paragraph so far rather than its last physical line, so that text already repaired
-    comes out unchanged.
-    """
-    if _BLOCK_START.match(line):
-        return False
-    if line[0] in _NO_LINE_START or paragraph[-1] in _OPEN_END:
-        return True
-    long = len(paragraph) >= _LONG_LINE
-    if paragraph[-1] in _COLONS:
-        return long  # a short line ending in "：" is a salutation or lead-in such as "各位代表："
-    if not long or _ends_sentence(paragraph):
-        return False
-    if _BLOCK_START.match(paragraph) and not any(c in _TERMINAL for c in paragraph):
-        return False  # a heading that stands alone; one wrapped after a comma is caught above
-    return any(c in _INNER_PUNCT for c in paragraph)
-
-
-def _ends_sentence(line: str) -> bool:
-    core = line.rstrip(_CLOSERS)
-    return not core or core[-1] in _TERMINAL
-
-
-def _glue(left: str, right: str) -> str:
-    if _is_ascii_letter(left[-1]) and _is_ascii_letter(right[0]):
-        return f"{left} {right}"  # English words were broken at a space
-    # Chinese has no spaces, and a figure or code is not wrapped inside ("PM" + "2.5" was PM2.5).
-    return left + right
-
-
-def _is_ascii_letter(char: str) -> bool:
-    return char.isascii() and char.isalpha()
-
-
-def _read_text(path: Path, label: str) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UnreadableFile(label, f"cannot be opened ({exc.strerror or 'no access'})") from None
+def _read_text(data: bytes, budget: Budget) -> str:
     try:
         return decode_text(data)
     except ValueError as exc:
-        raise UnreadableFile(label, str(exc)) from None
+        raise UnreadableFile(budget.label, str(exc)) from None
 
 
-def _read_docx(path: Path, label: str) -> str:
+def _read_docx(data: bytes, budget: Budget) -> str:
+    bad = UnreadableFile(budget.label, "not a valid .docx file (corrupt or not Word format)")
     try:
-        document = docx.Document(str(path))
-        return "\n".join(_docx_blocks(document.element.body, document))
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            budget.check_zip(archive)
+    except UnreadableFile:
+        raise
+    except Exception:  # zipfile raises many kinds for a damaged archive
+        raise bad from None
+    lines: list[str] = []
+    characters = 0
+    try:
+        document = docx.Document(io.BytesIO(data))
+        for number, line in enumerate(_docx_blocks(document.element.body, document)):
+            if number % _BLOCKS_PER_CHECK == 0:
+                budget.check_time()
+            characters += len(line) + 1
+            budget.check_characters(characters)
+            lines.append(line)
+    except UnreadableFile:
+        raise
     except Exception:  # python-docx, zipfile and lxml raise many kinds for a damaged file
-        raise UnreadableFile(label, "not a valid .docx file (corrupt or not Word format)") from None
+        raise bad from None
+    return "\n".join(lines)
 
 
 def _docx_blocks(container: etree._Element, parent: DocxDocument) -> Iterator[str]:
@@ -293,15 +238,28 @@ def _cell_text(cell: _Cell) -> str:
         else:
             parts.append(block.text)
     # A tab or break inside a cell would read as a column or paragraph end.
-    return " ".join(_CELL_BREAK.sub(" ", part).strip() for part in parts if part.strip())
+    return " ".join(_CELL_SPACE.sub(_cell_space, part).strip() for part in parts if part.strip())
 
 
-def _read_pdf(path: Path, label: str) -> str:
+def _cell_space(m: re.Match[str]) -> str:
+    return " " if _CELL_BREAKS.intersection(m.group()) else m.group()
+
+
+def _read_pdf(data: bytes, budget: Budget) -> str:
+    label = budget.label
     try:
-        reader = PdfReader(path)
+        reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise UnreadableFile(label, "PDF is password-protected (save an unprotected copy)")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        budget.check_pages(_declared_pages(reader))  # before the page tree is walked
+        pages: list[str] = []
+        characters = 0
+        for page in reader.pages:
+            budget.check_pages(len(pages) + 1)
+            budget.check_time()
+            pages.append(page.extract_text() or "")
+            characters += len(pages[-1])
+            budget.check_characters(characters)
         if not pages:
             raise ValueError("no pages")  # what a truncated file opened leniently looks like
     except UnreadableFile:
@@ -313,14 +271,20 @@ def _read_pdf(path: Path, label: str) -> str:
     return "\n".join(_without_page_furniture(pages))
 
 
+def _declared_pages(reader: PdfReader) -> int:
+    """The page count the document's page tree declares (0 when it declares none)."""
+    count = reader.root_object["/Pages"].get_object().get("/Count", 0)  # type: ignore[union-attr]
+    return int(count) if isinstance(count, int) else 0
+
+
 def _without_page_furniture(pages: list[str]) -> list[str]:
     """Drop page numbers and running heads or feet: left between two pages they stop a sentence rejoining."""
     lines = [[line.strip() for line in page.splitlines() if line.strip()] for page in pages]
     for page in lines:
         for end in (-1, 0):
-            if page and _PAGE_NUMBER.match(page[end]):
+            if page and _PAGE_NUMBER.fullmatch(page[end]):
                 page.pop(end)
-    edges = Counter(line for page in lines[1:] for line in {page[0], page[-1]} if page)
+    edges = Counter(line for page in lines[1:] if page for line in {page[0], page[-1]})
     running = {line for line, count in edges.items() if count >= 2}
     for number, page in enumerate(lines):
         # The first page keeps its first line: a running head usually repeats the title printed there.

@@ -160,6 +160,7 @@ class BuildReport:
     vectors: int
     embedded: int  # texts actually sent to the model (the rest came from the previous index)
     seconds: float
+    replaced: dict[str, int] = field(default_factory=dict)  # file → code points replaced by U+FFFD
 
 
 @dataclass(frozen=True)

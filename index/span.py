@@ -8,11 +8,15 @@ from index.records import Figure, Sentence
 from index.tokenize import tokens
 
 _KIND_UNITS = {"money": "money", "rate": "rate", "count": "count"}
+# Each figure is scored by scanning its sentence, so a sentence is looked at for its first figures only:
+# a real sentence holds a handful; a hostile one of 80,000 ("1元1元…") would take minutes.
+_MAX_FIGURES = 50
+_MAX_RESPECTIVELY = 10  # "分别" in one sentence, the same way
 
 
 def pick_figure(s: Sentence, intent: Intent, words: dict[str, float], lead: str | None = None) -> Figure | None:
     """The figure the question asks for: of the right kind, in the clause that names what was asked."""
-    figures = find_figures(s.text, s.start)
+    figures = find_figures(s.text, s.start)[:_MAX_FIGURES]
     if not figures:
         return None
     wanted = _KIND_UNITS.get(intent.kind)
@@ -59,7 +63,9 @@ def _comma_clauses(s: Sentence) -> list[tuple[int, int]]:
 def _respectively(s: Sentence, f: Figure, figures: list[Figure]) -> str | None:
     """In "总产值、增加值分别增长 81.9%、74.5%" the n-th figure belongs to the n-th item."""
     cut = s.text.find("分别")
-    while cut >= 0:
+    for _ in range(_MAX_RESPECTIVELY):
+        if cut < 0:
+            break
         head = max(s.text.rfind(c, 0, cut) for c in "，；：。") + 1
         tail_marks = [i for i in (s.text.find(c, cut) for c in "，；。") if i >= 0]
         tail = min(tail_marks, default=len(s.text))

@@ -17,33 +17,30 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from index.errors import BriefbotError, IndexMismatch, IndexMissing
-from index.records import Briefing, Heading, Sentence
+from index.records import Briefing
+from index.stored import (
+    Damaged,
+    Unit,
+    briefing_from_json,
+    briefing_to_json,
+    check_consistent,
+    check_manifest,
+    unit_from_json,
+    unit_to_json,
+)
 
-SCHEMA_VERSION = 1
+__all__ = ["SCHEMA_VERSION", "Snapshot", "Unit", "build_lock", "exists", "flat_index", "load", "search_vectors",
+           "write_generation"]
+
+SCHEMA_VERSION = 2  # 2: the manifest lists each record's characters and sentences
 _KEEP_GENERATIONS = 2
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One row of the vector index: which sentence it embeds, under which content key."""
-
-    file: str
-    sentence: int
-    key: str  # hash of the model name and the exact text embedded
-    tokens_own: tuple[str, ...]  # lexical tokens of the sentence itself
-    tokens_context: tuple[str, ...]  # … of its document label and sub-heading
-
-    @property
-    def tokens(self) -> tuple[str, ...]:
-        """What BM25 indexes: the sentence with its context, so a report's name and year count."""
-        return self.tokens_own + self.tokens_context
 
 
 @dataclass(frozen=True)
@@ -118,12 +115,10 @@ def write_generation(
     tmp.mkdir()
     with open(tmp / "briefings.jsonl", "w", encoding="utf-8") as out:
         for b in briefings:
-            out.write(json.dumps(_briefing_to_json(b), ensure_ascii=False) + "\n")
+            out.write(json.dumps(briefing_to_json(b), ensure_ascii=False) + "\n")
     with open(tmp / "units.jsonl", "w", encoding="utf-8") as out:
         for u in units:
-            row = {"file": u.file, "sentence": u.sentence, "key": u.key, "own": list(u.tokens_own),
-                   "context": list(u.tokens_context)}
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            out.write(json.dumps(unit_to_json(u), ensure_ascii=False) + "\n")
     _faiss().write_index(flat_index(vectors), str(tmp / "vectors.faiss"))
     _write_json(tmp / "manifest.json", manifest)  # last: a folder without it is not an index
     _fsync_dir(tmp)
@@ -176,35 +171,36 @@ def exists(root: Path) -> bool:
 
 
 def load(root: Path, expect_model: str | None = None) -> Snapshot:
-    """Load the live generation and check it; errors say how to fix the problem."""
+    """Load the live generation and check every record against its schema and the manifest.
+
+    The one place an index is read: whatever is wrong with it (cut, edited, foreign, half-written) is an
+    IndexMissing or IndexMismatch whose message says which command fixes it.
+    """
     link = root / "current"
     if not (link / "manifest.json").is_file():
         raise IndexMissing(f"no index at {root}: run `briefbot index build`")
     path = link.resolve()
     try:
-        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        manifest = check_manifest(json.loads((path / "manifest.json").read_text(encoding="utf-8")))
     except (OSError, ValueError) as exc:
-        raise IndexMismatch(
-            f"index manifest at {path} is unreadable ({exc}): run `briefbot index build --full`"
-        ) from exc
+        raise _damaged(path, "manifest", exc) from exc
     _check_manifest(manifest, expect_model, root)
     try:
-        briefings = {}
         with open(path / "briefings.jsonl", encoding="utf-8") as handle:
-            for line in handle:
-                b = _briefing_from_json(json.loads(line))
-                briefings[b.file] = b
+            briefings = [briefing_from_json(json.loads(line)) for line in handle]
         with open(path / "units.jsonl", encoding="utf-8") as handle:
-            units = tuple(
-                Unit(r["file"], int(r["sentence"]), r["key"], tuple(r["own"]), tuple(r["context"]))
-                for r in map(json.loads, handle)
-            )
+            units = tuple(unit_from_json(json.loads(line)) for line in handle)
         vectors = _faiss().read_index(str(path / "vectors.faiss"))
-    except (OSError, ValueError, KeyError, RuntimeError) as exc:
-        raise IndexMismatch(f"index at {path} is damaged ({exc}): run `briefbot index build --full`") from exc
-    if vectors.ntotal != len(units) or vectors.d != manifest["dimension"]:
-        raise IndexMismatch(f"index at {path} is inconsistent: run `briefbot index build --full`")
-    return Snapshot(path=path, manifest=manifest, briefings=briefings, units=units, vectors=vectors)
+        check_consistent(manifest, briefings, units, int(vectors.ntotal), int(vectors.d))
+    except (OSError, ValueError, RuntimeError, Damaged) as exc:
+        raise _damaged(path, "index", exc) from exc
+    return Snapshot(path=path, manifest=manifest, briefings={b.file: b for b in briefings}, units=units,
+                    vectors=vectors)
+
+
+def _damaged(path: Path, what: str, exc: Exception) -> IndexMismatch:
+    return IndexMismatch(f"damaged index: the {what} at {path} is unreadable ({exc}): "
+                         "run `briefbot index build --full`")
 
 
 def _check_manifest(manifest: dict[str, Any], expect_model: str | None, root: Path) -> None:
@@ -219,32 +215,3 @@ def _check_manifest(manifest: dict[str, Any], expect_model: str | None, root: Pa
             f"run `briefbot index build --full` or set BRIEFBOT_MODEL (and BRIEFBOT_ENCODER: the index's is "
             f"{manifest.get('encoder', 'torch')!r}) to what built it"
         )
-
-
-# --- JSON forms (no pickle: the folder stays readable and safe to load) -------------------------
-
-
-def _briefing_to_json(b: Briefing) -> dict[str, Any]:
-    data = asdict(b)
-    data["sentences"] = [
-        [s.start, s.end, s.kind, list(s.section), list(s.section_titles), [list(c) for c in s.clauses]]
-        for s in b.sentences
-    ]
-    return data
-
-
-def _briefing_from_json(data: dict[str, Any]) -> Briefing:
-    text = data["text"]
-    sentences = tuple(
-        Sentence(
-            index=i, text=text[start:end], start=start, end=end, kind=kind, section=tuple(section),
-            section_titles=tuple(titles), clauses=tuple((c[0], c[1]) for c in clauses),
-        )
-        for i, (start, end, kind, section, titles, clauses) in enumerate(data["sentences"])
-    )
-    headings = tuple(Heading(**h) for h in data["headings"])
-    return Briefing(
-        file=data["file"], text=text, title=data["title"], year=data["year"], issue=data["issue"],
-        date=data["date"], issuer=data["issuer"], editor_note=data["editor_note"],
-        articles=tuple(data["articles"]), headings=headings, sentences=sentences,
-    )

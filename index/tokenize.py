@@ -31,7 +31,8 @@ __all__ = ["key_terms", "places", "query_tokens", "tokens", "years"]
 _PIECE = re.compile(
     r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)|(?P<lat>[a-z]+(?:\d+(?:\.\d+)?)?)|(?P<han>[\u3007\u3400-\u9fff]+)"
 )
-_CN_NUMERAL = re.compile(r"[零〇一二三四五六七八九十两][零〇一二三四五六七八九十两百千万亿]+")
+# Bounded like the figures' numerals: a run longer than any number is read 25 characters at a time.
+_CN_NUMERAL = re.compile(r"[零〇一二三四五六七八九十两][零〇一二三四五六七八九十两百千万亿]{1,24}")
 _MEASURE = frozenset("个家名人位项年月日天万亿千百元倍期次所座户村镇条件套台辆亩成")
 _KEY_TAGS = {"ns", "nt", "nz"}
 _PLACE_SUFFIX = {"省", "市", "县", "区", "镇", "乡", "村", "州"}
