@@ -115,3 +115,15 @@ def test_json_text_keeps_a_quote_with_u2028_on_one_line() -> None:
     assert len(line.splitlines()) == 1
     assert json.loads(line)["quotes"][0]["text"] == text
     assert json_text({"k": "中文"}) == '{"k": "中文"}'  # Chinese stays readable
+
+
+def test_index_build_honours_the_file_limits_from_the_environment(tmp_path: Path) -> None:
+    briefings = tmp_path / "briefings"
+    briefings.mkdir()
+    shutil.copy(SEED, briefings / SEED_NAME)
+    env = {**_env(tmp_path, briefings), "BRIEFBOT_MAX_CHARACTERS": "100"}
+    proc = subprocess.run([sys.executable, "-m", "bot.cli", "index", "build"], capture_output=True, cwd=ROOT,
+                          env=env, timeout=300, check=False)
+    out = (proc.stdout + proc.stderr).decode()
+    assert proc.returncode == 3, out  # a file was skipped
+    assert "BRIEFBOT_MAX_CHARACTERS" in out and "Traceback" not in out
