@@ -63,7 +63,10 @@ def run(settings: Settings, env: Mapping[str, str]) -> int:
     if not bot_settings.allowed_users and not bot_settings.admins:
         log.warning("BRIEFBOT_ALLOWED_USERS and BRIEFBOT_ADMINS are empty: the bot will refuse everyone")
 
-    from index.library import Library  # imported here: loading it pulls in the embedding stack
+    # The composition root, the one bot module that names the library's implementation; imported
+    # here because loading it pulls in the embedding stack (and the readers, docx and pdf libraries).
+    from index.library import Library
+    from index.readers import read_document
 
     try:
         log.info("opening the index at %s", settings.index)
@@ -72,7 +75,7 @@ def run(settings: Settings, env: Mapping[str, str]) -> int:
         _say(str(error))
         return EXIT_FAILED
     try:
-        application = build_application(bot_settings, settings, service)
+        application = build_application(bot_settings, settings, service, read_document=read_document)
     except BriefbotError as error:  # e.g. the meeting-sheet file cannot be opened
         _say(str(error))
         return EXIT_CONFIG

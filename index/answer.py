@@ -24,7 +24,7 @@ from index.search import Hit, Mode, Searcher
 from index.span import figure_match, pick_figure, tightest_span
 from index.tokenize import key_terms, query_tokens
 
-MAX_QUESTION = 500  # characters; longer text is not a question but a pasted document
+
 @dataclass(frozen=True)
 class Weights:
     """How sentence-level evidence is combined; calibrated on bench/ questions (docs/quality.md)."""
