@@ -19,7 +19,8 @@ from index.search import Mode, Searcher
 from index.service import Progress
 from index.validate import validate_question
 
-__all__ = ["Library", "index_info", "validate_question"]  # validate_question: kept for older importers
+# validate_question is re-exported for index/evaluate.py, which imports it from here.
+__all__ = ["Library", "index_info", "validate_question"]
 
 log = logging.getLogger(__name__)
 
