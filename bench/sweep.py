@@ -10,7 +10,8 @@ from pathlib import Path
 from index.answer import Weights, build_answer
 from index.config import Settings
 from index.evaluate import load_questions
-from index.library import Library, validate_question
+from index.library import Library
+from index.validate import validate_question
 
 
 def main() -> None:

@@ -196,17 +196,8 @@ def store_upload(folder: Path, name: str, data: bytes) -> tuple[Path, bool]:
     raise AssertionError("unreachable")
 
 
-def _library_reader() -> DocumentReader:
-    # Imported on first upload only: the readers pull in docx/pdf libraries nothing else in the bot needs.
-    from index.readers import read_document
-
-    reader: DocumentReader = read_document
-    return reader
-
-
-def check_readable(name: str, data: bytes, reader: DocumentReader | None = None) -> None:
+def check_readable(name: str, data: bytes, read: DocumentReader) -> None:
     """Read an upload from a scratch folder with the library's reader; raise UnreadableFile if it is bad."""
-    read = reader or _library_reader()
     with tempfile.TemporaryDirectory(prefix="briefbot-upload-") as scratch:
         path = Path(scratch) / name
         path.write_bytes(data)

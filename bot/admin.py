@@ -40,7 +40,7 @@ class AdminHandlers:
         briefings: Path,
         policy: AccessPolicy,
         max_upload_bytes: int,
-        reader: DocumentReader | None = None,
+        reader: DocumentReader,
         progress_interval: float = 1.0,
     ) -> None:
         self.service = service

@@ -134,10 +134,10 @@ def build_application(
     settings: Settings,
     service: QAService,
     *,
-    read_document: DocumentReader | None = None,
+    read_document: DocumentReader,
     progress_interval: float = 1.0,
 ) -> BotApplication:
-    """The bot with every handler registered; `read_document` defaults to index.readers.read_document."""
+    """The bot with every handler registered; `read_document` is index.readers.read_document, given by serve.py."""
     redact_secret(bot_settings.token)
     if bot_settings.webhook is not None:
         redact_secret(bot_settings.webhook.secret)

@@ -20,13 +20,12 @@ from bot import render, texts
 from bot.access import AccessPolicy, is_addressed
 from bot.fairness import QuestionQueue
 from bot.render import escape
-from index.answer import MAX_QUESTION
 from index.errors import BadQuestion, BriefbotError
-from index.library import validate_question
 from index.records import Answer
 from index.service import QAService
+from index.validate import validate_question
 
-__all__ = ["MAX_QUESTION", "AnswerCache", "QuestionHandlers", "send_parts"]
+__all__ = ["AnswerCache", "QuestionHandlers", "send_parts"]
 
 log = logging.getLogger("briefbot.bot")
 
@@ -55,15 +54,6 @@ class AnswerCache:
     def last(self, chat_id: int) -> Answer | None:
         key = self._last.get(chat_id)
         return self.get(key, chat_id) if key is not None else None
-
-
-def check_question(question: str) -> str | None:
-    """A message (plain text) when the question cannot be searched, else None."""
-    try:
-        validate_question(question)
-    except BadQuestion as error:
-        return str(error)
-    return None
 
 
 def keyboard(key: str, answer: Answer) -> InlineKeyboardMarkup:
@@ -165,12 +155,14 @@ class QuestionHandlers:
                      context: ContextTypes.DEFAULT_TYPE) -> None:
         """Check a question, let it into its user's line and return: the line answers it in its turn.
 
-        Returning at once frees PTB's update slot, so a flood of questions never keeps other updates
-        (commands, other users) waiting to be looked at.
+        The check is the only one a question gets (the service trusts it), made here so a bad question
+        is answered at once and takes no place in the line. Returning at once frees PTB's update slot,
+        so a flood of questions never keeps other updates (commands, other users) waiting to be looked at.
         """
-        problem = check_question(question)
-        if problem is not None:
-            await message.reply_text(escape(problem))
+        try:
+            question = validate_question(question)
+        except BadQuestion as problem:
+            await message.reply_text(escape(str(problem)))
             return
         user_id = message.from_user.id if message.from_user is not None else message.chat.id
         if not self.queue.admit(user_id):
@@ -196,7 +188,7 @@ class QuestionHandlers:
                 await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
         started = time.perf_counter()
         try:
-            answer = await self.queue.run(user_id, functools.partial(self.service.ask, question.strip()))
+            answer = await self.queue.run(user_id, functools.partial(self.service.ask, question))
         except BriefbotError as error:
             await message.reply_text(escape(str(error)))
             return

@@ -5,17 +5,19 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 
+from bot.access import DocumentReader
 from bot.app import build_application
 from bot.config import WEAK_SECRET_LENGTH, BotConfigError, BotSettings, Webhook, redact_secret, redact_text
 from index.config import Settings
 from index.errors import BriefbotError
 
-__all__ = ["ALLOWED_UPDATES", "run", "webhook_options"]
+__all__ = ["ALLOWED_UPDATES", "document_reader", "run", "webhook_options"]
 
 log = logging.getLogger("briefbot.bot")
 
@@ -51,6 +53,18 @@ def _warn_about_secret(webhook: Webhook) -> None:
         log.warning("BRIEFBOT_WEBHOOK_SECRET is shorter than %d characters: it can be guessed", WEAK_SECRET_LENGTH)
 
 
+def document_reader(settings: Settings) -> DocumentReader:
+    """The library's reader bounded by the configured file limits, so an upload costs no more than a file on disk."""
+    from index.readers import read_document
+
+    limits = settings.limits
+
+    def read(path: Path, name: str | None) -> str:
+        return read_document(path, name, limits)
+
+    return read
+
+
 def run(settings: Settings, env: Mapping[str, str]) -> int:
     """Serve until SIGINT/SIGTERM; 0 on a clean stop, 2 for configuration errors, 1 otherwise."""
     try:
@@ -63,7 +77,9 @@ def run(settings: Settings, env: Mapping[str, str]) -> int:
     if not bot_settings.allowed_users and not bot_settings.admins:
         log.warning("BRIEFBOT_ALLOWED_USERS and BRIEFBOT_ADMINS are empty: the bot will refuse everyone")
 
-    from index.library import Library  # imported here: loading it pulls in the embedding stack
+    # The composition root, the one bot module that names the library's implementation; imported
+    # here because loading it pulls in the embedding stack (and the readers, docx and pdf libraries).
+    from index.library import Library
 
     try:
         log.info("opening the index at %s", settings.index)
@@ -72,7 +88,7 @@ def run(settings: Settings, env: Mapping[str, str]) -> int:
         _say(str(error))
         return EXIT_FAILED
     try:
-        application = build_application(bot_settings, settings, service)
+        application = build_application(bot_settings, settings, service, read_document=document_reader(settings))
     except BriefbotError as error:  # e.g. the meeting-sheet file cannot be opened
         _say(str(error))
         return EXIT_CONFIG

@@ -18,8 +18,6 @@ from index.search import Mode, Searcher
 from index.span import figure_match, pick_figure, tightest_span
 from index.tokenize import key_terms, query_tokens
 
-MAX_QUESTION = 500  # characters; longer text is not a question but a pasted document
-
 
 @dataclass(frozen=True)
 class Weights:

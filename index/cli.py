@@ -13,6 +13,7 @@ from typing import Any
 
 from index.config import Settings
 from index.errors import BadQuestion, BriefbotError
+from index.validate import validate_question
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
 EXIT_PIPE = 141  # the reader of our output went away (`briefbot ask … | head`): what the shell reports for SIGPIPE
@@ -166,7 +167,8 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     library = _open(settings)
 
     def one(question: str) -> str:
-        answer = library.ask(question, mode=args.mode)
+        # Checked once here; the answer keeps the question as typed, for matching output lines to input.
+        answer = replace(library.ask(validate_question(question), mode=args.mode), question=question)
         if args.json:
             return json_text(answer_json(answer), indent=None if args.question == "-" else 2)
         return format_answer(answer)

@@ -8,29 +8,21 @@ import time
 from dataclasses import replace
 
 from index import store
-from index.answer import MAX_QUESTION, Weights, build_answer
+from index.answer import Weights, build_answer
 from index.build import build_index
 from index.cite import source_of
 from index.config import Settings
 from index.embed import Embedder, load_embedder
-from index.errors import BadQuestion, BriefbotError
+from index.errors import BriefbotError
 from index.records import Answer, BriefingInfo, BuildReport, Context, IndexInfo, Quote
 from index.search import Mode, Searcher
 from index.service import Progress
+from index.validate import validate_question
+
+# validate_question is re-exported for index/evaluate.py, which imports it from here.
+__all__ = ["Library", "index_info", "validate_question"]
 
 log = logging.getLogger(__name__)
-
-
-def validate_question(question: str) -> str:
-    """The question as searched, or BadQuestion with a message that says what to send instead."""
-    text = " ".join(question.split())
-    if not text:
-        raise BadQuestion("问题是空的。请发一个问题，例如：消薄飞地累计返利多少？")
-    if len(text) > MAX_QUESTION:
-        raise BadQuestion(f"问题太长（{len(text)} 字）。请把问题缩短到 {MAX_QUESTION} 字以内。")
-    if not any(c.isalnum() for c in text):
-        raise BadQuestion("没有看懂这个问题。请用文字提问，例如：余姚派出了多少技术人才？")
-    return text
 
 
 class Library:
@@ -63,9 +55,9 @@ class Library:
         return self._searcher
 
     def ask(self, question: str, mode: Mode = "hybrid") -> Answer:
-        text = validate_question(question)
+        """Answer a question already checked by index.validate.validate_question at the caller's edge."""
         started = time.perf_counter()
-        answer = build_answer(text, self._searcher, mode=mode, weights=self.weights)
+        answer = build_answer(question, self._searcher, mode=mode, weights=self.weights)
         elapsed = (time.perf_counter() - started) * 1000
         return replace(answer, question=question, timings_ms={"total": round(elapsed, 2)})
 

@@ -15,7 +15,11 @@ class QAService(Protocol):
     """What a front end needs: answers, the catalogue, and a rebuild that never stops answering."""
 
     def ask(self, question: str) -> Answer:
-        """Answer one question from the live index (thread-safe; called off the event loop)."""
+        """Answer one question from the live index (thread-safe; called off the event loop).
+
+        The question is the text index.validate.validate_question returned: front ends check it at
+        their edge, where they can reply at once, and it is not checked again here.
+        """
         ...
 
     def info(self) -> IndexInfo:

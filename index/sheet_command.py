@@ -12,27 +12,29 @@ from pathlib import Path
 from typing import TextIO
 
 from index.errors import BadQuestion, BriefbotError
-from index.library import Library, validate_question
+from index.library import Library
 from index.sheet import build_sheet
 from index.sheet_render import render_docx, render_markdown
+from index.validate import validate_question
 
 __all__ = ["questions_from", "run_cite"]
 
 
 def questions_from(args: Iterable[str], stdin: TextIO) -> list[str]:
-    """The questions as given; "-" stands for one question per line of standard input."""
+    """The questions, checked; "-" stands for one question per line of standard input."""
     out: list[str] = []
     for arg in args:
         lines = [line for line in stdin.read().splitlines() if line.strip()] if arg == "-" else [arg]
         out += [line.strip() for line in lines]
     if not out:
         raise BadQuestion("没有问题：请在命令行给出问题，或用 - 从标准输入每行读一个。")
+    checked = []
     for q in out:
         try:
-            validate_question(q)
+            checked.append(validate_question(q))
         except BadQuestion as error:  # say which one, before any answer is searched
             raise BadQuestion(f"“{q[:40]}”：{error}") from None
-    return out
+    return checked
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -16,12 +16,13 @@ from index.answer import Weights, build_answer, tightest_span
 from index.build import build_index
 from index.embed import FakeEmbedder
 from index.errors import BadQuestion
-from index.library import Library, validate_question
+from index.library import Library
 from index.provenance import ProvenanceError, check_answer
 from index.records import Figure, Sentence
 from index.render import answer_json
 from index.search import Searcher
 from index.store import load
+from index.validate import validate_question
 
 LATER = Path(__file__).parent / "fixtures" / "later" / "宁波支援合作工作简报_2023第3期.txt"
 # The fake embedder's cosines are not e5's: the dense floor is the real model's and is tested there.

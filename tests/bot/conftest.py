@@ -14,6 +14,7 @@ from fake_telegram import Call, FakeTelegram
 from bot.app import BotApplication, build_application
 from bot.config import BotSettings
 from index.config import Settings
+from index.readers import read_document
 
 ALICE, BOB, ADMIN, STRANGER = 1001, 1002, 9001, 6666
 GROUP, OTHER_GROUP = -100123, -100999
@@ -107,7 +108,7 @@ class Harness:
 async def running(fake: FakeTelegram, service: FakeService, bot_settings: BotSettings,
                   settings: Settings) -> AsyncIterator[Harness]:
     """The real Application, polling the fake server; fails the test if Telegram would have sent a 400."""
-    app = build_application(bot_settings, settings, service)
+    app = build_application(bot_settings, settings, service, read_document=read_document)
     async with app:
         if app.post_init is not None:  # run_polling would call it; driving the app by hand we must
             await app.post_init(app)

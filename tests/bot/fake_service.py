@@ -9,9 +9,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.errors import BadQuestion, BriefbotError
+from index.errors import BriefbotError
 from index.records import Answer, BriefingInfo, BuildReport, Context, Figure, IndexInfo, Quote, Source
 from index.service import Progress
+from index.validate import validate_question
 
 TITLE = "宁波支援合作工作简报"
 ISSUE_10 = Source(file="宁波支援合作工作简报_2022第10期.txt", title=TITLE, issue="2022年第10期",
@@ -78,8 +79,8 @@ class FakeService:
         self.built_at = "2024-01-01T00:00:00Z"
 
     def ask(self, question: str) -> Answer:
-        if not question.strip():
-            raise BadQuestion("问题是空的。")
+        if validate_question(question) != question:  # the protocol: front ends check before they ask
+            raise AssertionError(f"an unchecked question reached the service: {question[:40]!r}")
         if question == "崩溃":
             raise RuntimeError("simulated internal failure")
         self.asked.append(question)

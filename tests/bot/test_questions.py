@@ -88,6 +88,13 @@ async def test_bad_questions_get_a_sensible_reply_without_searching(bot: Harness
     assert bot.service.asked == []
 
 
+async def test_the_service_is_asked_the_checked_question(bot: Harness) -> None:
+    # The bot's check is the only one: the service (the fake asserts it) gets the text as checked.
+    [reply] = await bot.ask("  消薄飞地\n累计返利\u3000多少？ ")
+    assert "932.7" in reply
+    assert bot.service.asked == ["消薄飞地 累计返利 多少？"]
+
+
 async def test_service_errors_meant_for_users_are_relayed(bot: Harness) -> None:
     bot.service.canned.clear()
     reply = await bot.command("/ask \u3000")  # only an ideographic space: our own check answers

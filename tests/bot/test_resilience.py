@@ -15,6 +15,7 @@ from fake_telegram import FakeTelegram
 from bot.app import build_application
 from bot.config import BotSettings
 from index.config import Settings
+from index.readers import read_document
 
 
 async def test_429_is_waited_out_and_the_answer_arrives(bot: Harness) -> None:
@@ -62,7 +63,7 @@ async def test_run_polling_entry_point_in_a_thread(
     fake: FakeTelegram, service: FakeService, bot_settings: BotSettings, settings: Settings
 ) -> None:
     """The production path: run_polling (post_init, polling, shutdown) rather than hand-driven start/stop."""
-    app = build_application(bot_settings, settings, service)
+    app = build_application(bot_settings, settings, service, read_document=read_document)
     loops: list[asyncio.AbstractEventLoop] = []
 
     def serve() -> None:

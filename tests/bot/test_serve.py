@@ -14,7 +14,7 @@ import pytest
 from conftest import ALICE, env_for
 from fake_telegram import FakeTelegram
 
-from bot.serve import run
+from bot.serve import document_reader, run
 from index.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,3 +91,15 @@ async def test_serve_subprocess_real(fake: FakeTelegram, tmp_path: Path) -> None
     text = await _serve_and_ask(fake, _serve_env(fake, tmp_path, model=None), startup_timeout=900)
     assert "932.7" in text
     assert "2022年第10期" in text
+
+
+def test_uploads_are_read_within_the_configured_file_limits(tmp_path: Path) -> None:
+    from index.errors import BriefbotError
+
+    upload = tmp_path / "简报.txt"
+    upload.write_text("第一句话。" * 100, encoding="utf-8")
+    roomy = document_reader(Settings.from_env({}))
+    assert roomy(upload, upload.name).startswith("第一句话")
+    tight = document_reader(Settings.from_env({"BRIEFBOT_MAX_CHARACTERS": "50"}))
+    with pytest.raises(BriefbotError, match="BRIEFBOT_MAX_CHARACTERS"):
+        tight(upload, upload.name)

@@ -24,6 +24,7 @@ from bot.app import build_application
 from bot.config import WEBHOOK_SECRET_BYTES, BotConfigError, BotSettings
 from bot.serve import webhook_options
 from index.config import Settings
+from index.readers import read_document
 
 HOOK_PATH = "tg/hook"
 QUESTION = "消薄飞地累计返利多少？"
@@ -63,7 +64,7 @@ async def _webhook_bot(fake: FakeTelegram, service: FakeService, settings: Setti
                        bot_settings: BotSettings) -> AsyncIterator[None]:
     """The real Application behind PTB's own webhook server, started with serve's webhook options."""
     assert bot_settings.webhook is not None
-    app = build_application(bot_settings, settings, service)
+    app = build_application(bot_settings, settings, service, read_document=read_document)
     async with app:
         await app.start()
         assert app.updater is not None
