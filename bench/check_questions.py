@@ -6,6 +6,9 @@ Every line is one question. The checks: the schema; ids unique across all sets g
 occurs exactly once in its document (raw text and the text as indexed, Markdown markers removed); the
 figure's text stands on the same line as a gold substring and its value and unit agree with that text.
 Report questions are checked against the shared corpus; without it they are checked for schema only.
+`origin` may mark a question "blind" (written from the documents before the answerer ran on it; same rules) or
+"rgb-zh/…" (an external set from bench/make_rgb.py: file null means any file of its pool, answer strings of any
+length, each an alternative, `parts` for questions with several sub-answers; checked for schema only).
 Stdlib only, so it runs before the project's dependencies are installed.
 """
 
@@ -30,8 +33,12 @@ DEFAULT_SHARED = ROOT.parent / "shared"
 KINDS = ("money", "count", "rate", "place", "person", "date", "way", "reason", "other")
 LANGS = ("zh", "en")
 REQUIRED = ("id", "question", "lang", "kind", "answerable", "file", "gold", "figure")
-OPTIONAL = ("note",)
+OPTIONAL = ("note", "origin", "parts")
 GOLD_MIN, GOLD_MAX = 6, 30
+# `origin`: "blind" marks questions written from the documents before the answerer ran on them; "rgb-zh/…" marks
+# an external set laid out by bench/make_rgb.py (file null: the answer may come from any file of the pool).
+BLIND = "blind"
+EXTERNAL_PREFIX = "rgb-zh/"
 
 # How a `file` of the report sets maps into the shared corpus: prefix -> folder under the shared root.
 REPORT_FOLDERS = {
@@ -119,6 +126,7 @@ def check_schema(rec: dict[str, Any]) -> list[str]:
         errs.append(f"kind {rec['kind']!r} not in {KINDS}")
     if "note" in rec and not isinstance(rec["note"], str):
         errs.append("note must be a string")
+    errs += _check_origin(rec)
     if not isinstance(rec["answerable"], bool):
         errs.append("answerable must be true or false")
         return errs
@@ -130,7 +138,32 @@ def check_schema(rec: dict[str, Any]) -> list[str]:
     return errs
 
 
+def _check_origin(rec: dict[str, Any]) -> list[str]:
+    """Blind questions follow every rule of their set; external ones may name no file and short answers."""
+    origin = rec.get("origin")
+    if origin is not None and (not isinstance(origin, str) or not (
+            origin == BLIND or origin.startswith(EXTERNAL_PREFIX))):
+        return [f"origin {origin!r} is neither {BLIND!r} nor {EXTERNAL_PREFIX}…"]
+    parts = rec.get("parts")
+    if parts is None:
+        return []
+    if not _is_external(rec):
+        return ["parts is only for external sets"]
+    if not isinstance(parts, list) or not parts or not all(
+            isinstance(p, list) and p and all(isinstance(a, str) and a for a in p) for p in parts):
+        return ["parts must be a non-empty list of non-empty lists of strings"]
+    if rec.get("gold") != list(dict.fromkeys(a for p in parts for a in p)):
+        return ["gold must be the union of parts, in order"]
+    return []
+
+
+def _is_external(rec: dict[str, Any]) -> bool:
+    return isinstance(rec.get("origin"), str) and rec["origin"].startswith(EXTERNAL_PREFIX)
+
+
 def _check_answerable_fields(rec: dict[str, Any]) -> list[str]:
+    if _is_external(rec):
+        return _check_external_fields(rec)
     errs: list[str] = []
     if not isinstance(rec["file"], str) or not rec["file"]:
         errs.append("file must be a non-empty string")
@@ -152,6 +185,19 @@ def _check_answerable_fields(rec: dict[str, Any]) -> list[str]:
     fig = rec["figure"]
     if fig is not None:
         errs += _check_figure_fields(fig)
+    return errs
+
+
+def _check_external_fields(rec: dict[str, Any]) -> list[str]:
+    """A pooled external question: any file (null) and answer strings of any length, each an alternative."""
+    errs: list[str] = []
+    if rec["file"] is not None:
+        errs.append("an external question names no file (null: any file of the pool)")
+    gold = rec["gold"]
+    if not isinstance(gold, list) or not gold or not all(isinstance(g, str) and g.strip() for g in gold):
+        errs.append("gold must be a non-empty list of non-empty strings")
+    if rec["figure"] is not None:
+        errs.append("an external question has figure null")
     return errs
 
 
@@ -214,7 +260,7 @@ def check_set(path: Path, briefings: Path, shared: Path | None) -> SetReport:
         where = f"{path.name}:{rec.get('id', '?')}"
         schema_errs = check_schema(rec)
         report.errors += [f"{where}: {e}" for e in schema_errs]
-        if schema_errs or not rec["answerable"]:
+        if schema_errs or not rec["answerable"] or _is_external(rec):
             continue
         source, is_report = resolve_source(rec["file"], briefings, shared)
         if source is None:
@@ -243,14 +289,16 @@ def check_ids(reports: list[SetReport]) -> list[str]:
     errs: list[str] = []
     ids = Counter(r.get("id") for rep in reports for r in rep.records)
     errs += [f"id {i!r} used {n} times" for i, n in ids.items() if n > 1]
-    questions = Counter(r.get("question") for rep in reports for r in rep.records)
+    # An external set may ask the same question twice under two ids (RGB does); that is its data, not an error here.
+    questions = Counter(r.get("question") for rep in reports for r in rep.records if not _is_external(r))
     errs += [f"question {q!r} asked {n} times" for q, n in questions.items() if n > 1]
     return errs
 
 
 def summarize(records: list[dict[str, Any]]) -> dict[str, Counter[str]]:
-    """Counts per kind, language, answerability, paraphrase and gold folder."""
+    """Counts per kind, language, answerability, paraphrase, origin and gold folder."""
     out: dict[str, Counter[str]] = {
+        "origin": Counter(),
         "kind": Counter(),
         "lang": Counter(),
         "answerable": Counter(),
@@ -260,6 +308,8 @@ def summarize(records: list[dict[str, Any]]) -> dict[str, Counter[str]]:
     for r in records:
         out["kind"][str(r.get("kind"))] += 1
         out["lang"][str(r.get("lang"))] += 1
+        origin = str(r.get("origin", "own"))
+        out["origin"][origin.split("#")[0]] += 1
         out["answerable"][str(r.get("answerable")).lower()] += 1
         if str(r.get("note", "")).startswith("paraphrase"):
             out["paraphrase"]["paraphrase"] += 1
@@ -272,7 +322,7 @@ def summarize(records: list[dict[str, Any]]) -> dict[str, Counter[str]]:
 def format_summary(report: SetReport) -> str:
     counts = summarize(report.records)
     lines = [f"{report.path.name}: {len(report.records)} questions"]
-    for name in ("kind", "lang", "answerable", "paraphrase", "folder"):
+    for name in ("origin", "kind", "lang", "answerable", "paraphrase", "folder"):
         if counts[name]:
             body = ", ".join(f"{k} {v}" for k, v in sorted(counts[name].items()))
             lines.append(f"  {name:<10} {body}")

@@ -65,6 +65,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, Any]:
     e.add_argument("--json", action="store_true")
     e.add_argument("--compare", action="store_true", help="also run BM25 alone, dense alone and a chunk baseline")
     e.add_argument("--floor", type=float, help="exit non-zero when hybrid top-1 falls below this share")
+    e.add_argument("--split", choices=["all", "test", "dev"], default="all",
+                   help="score only one half of each set (fixed by a hash of the question id); default both")
     e.set_defaults(handler=_eval)
     return parser, sub
 

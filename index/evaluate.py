@@ -14,9 +14,11 @@ from typing import Any
 from index.answer import build_answer
 from index.baseline import ChunkBaseline
 from index.config import Settings
+from index.gold import found_at
 from index.library import Library, validate_question
 from index.render import json_text
 from index.search import Mode
+from index.splits import in_split, report_groups, split_of
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class Question:
     figure: dict[str, Any] | None
     kind: str = "other"
     lang: str = "zh"
+    parts: tuple[tuple[str, ...], ...] = ()  # sub-answers that must all be quoted (RGB zh_int); () = one, `gold`
+    origin: str = "own"  # "blind": written before the answerer ran on it; "rgb-zh/…": an external set
 
 
 @dataclass(frozen=True)
@@ -48,23 +52,25 @@ class Score:
     answers: bool = True  # False for bare retrievers: no figure, never a refusal, so those columns are n/a
 
     def add(self, q: Question, out: Outcome) -> None:
-        rank = next((i for i, (f, t) in enumerate(out.ranked, 1) if f == q.file and any(g in t for g in q.gold)),
-                    None)
+        rank = found_at(out.ranked, q.file, q.parts or (q.gold,)) if q.answerable else None
         self.rows.append({
-            "id": q.id, "answerable": q.answerable, "refused": out.refused, "rank": rank, "ms": out.ms,
+            "id": q.id, "split": split_of(q.id), "origin": q.origin,
+            "answerable": q.answerable, "refused": out.refused, "rank": rank, "ms": out.ms,
             "figure_expected": q.figure is not None, "figure_ok": _figure_ok(q.figure, out.figure),
             "got": out.ranked[0][1][:80] if out.ranked else None, "question": q.question,
         })
 
-    def summary(self) -> dict[str, Any]:
-        ans = [r for r in self.rows if r["answerable"]]
-        una = [r for r in self.rows if not r["answerable"]]
+    def summary(self, rows: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """The scores over `rows` (default: every question scored)."""
+        rows = self.rows if rows is None else rows
+        ans = [r for r in rows if r["answerable"]]
+        una = [r for r in rows if not r["answerable"]]
         figs = [r for r in ans if r["figure_expected"]]
-        refused = [r for r in self.rows if r["refused"]]
-        ms = sorted(r["ms"] for r in self.rows)
+        refused = [r for r in rows if r["refused"]]
+        ms = sorted(r["ms"] for r in rows)
         return {
             "system": self.name,
-            "questions": len(self.rows),
+            "questions": len(rows),
             "top1": _share(sum(1 for r in ans if r["rank"] == 1 and not r["refused"]), len(ans)),
             "top3": _share(sum(1 for r in ans if r["rank"] and r["rank"] <= 3 and not r["refused"]), len(ans)),
             "mrr": round(sum(1 / r["rank"] for r in ans if r["rank"] and not r["refused"]) / max(len(ans), 1), 3),
@@ -105,7 +111,8 @@ def load_questions(paths: Iterable[Path]) -> list[Question]:
                 out.append(Question(
                     id=d["id"], question=d["question"], answerable=bool(d["answerable"]), file=d.get("file"),
                     gold=tuple(d.get("gold") or ()), figure=d.get("figure"), kind=d.get("kind", "other"),
-                    lang=d.get("lang", "zh"),
+                    lang=d.get("lang", "zh"), parts=tuple(tuple(p) for p in d.get("parts") or ()),
+                    origin=d.get("origin") or "own",
                 ))
     return out
 
@@ -146,10 +153,14 @@ def run_eval(args: argparse.Namespace, settings: Settings, library: Library) -> 
     report: dict[str, Any] = {}
     failed = False
     for path in args.file:
-        questions = load_questions([path])
+        questions = in_split(load_questions([path]), args.split, lambda q: q.id)
         scores = {name: _score(name, system, questions) for name, system in systems.items()}
         main = scores["hybrid (briefbot)"]
-        report[path.name] = {"summary": [s.summary() for s in scores.values()], "failures": main.failures()}
+        report[path.name] = {
+            "summary": [{**s.summary(rows), "group": group}
+                        for s in scores.values() for group, rows in report_groups(s.rows, args.split)],
+            "failures": main.failures(),
+        }
         failed |= args.floor is not None and (main.summary()["top1"] or 0.0) < args.floor
     if args.json:
         print(json_text(report, indent=2))
@@ -160,7 +171,7 @@ def run_eval(args: argparse.Namespace, settings: Settings, library: Library) -> 
         print()
         for r in part["failures"]:
             what = "answered" if not r["answerable"] else ("refused" if r["refused"] else f"rank {r['rank']}")
-            print(f"  miss {r['id']}: {r['question']}  [{what}]  → {r['got']}")
+            print(f"  miss {r['id']} ({r['split']}): {r['question']}  [{what}]  → {r['got']}")
         print()
     return 1 if failed else 0
 
@@ -173,9 +184,9 @@ def _score(name: str, system: Callable[[str], Outcome], questions: list[Question
 
 
 def format_table(summaries: list[dict[str, Any]]) -> str:
-    cols = ["system", "questions", "top1", "top3", "mrr", "figure", "refusal_precision", "refusal_recall",
+    cols = ["system", "group", "questions", "top1", "top3", "mrr", "figure", "refusal_precision", "refusal_recall",
             "false_refusals", "median_ms", "p95_ms"]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for s in summaries:
-        lines.append("| " + " | ".join("–" if s[c] is None else str(s[c]) for c in cols) + " |")
+        lines.append("| " + " | ".join("–" if s.get(c) is None else str(s[c]) for c in cols) + " |")
     return "\n".join(lines)

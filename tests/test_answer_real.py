@@ -69,8 +69,10 @@ def test_what_the_briefing_does_not_say_is_refused(library: Library, question: s
 
 def test_seed_quality_stays_above_the_floor(library: Library) -> None:
     score = Score("hybrid")
+    # The floor was measured on the own questions; the blind ones are reported apart and never tuned on.
     for q in load_questions([SEED_QUESTIONS]):
-        score.add(q, answer_outcome(library, q.question))
+        if q.origin == "own":
+            score.add(q, answer_outcome(library, q.question))
     s = score.summary()
     misses = [f"{r['id']} {r['question']}" for r in score.failures()]
     assert s["top1"] >= FLOOR["top1"], (s, misses)

@@ -187,3 +187,64 @@ def test_report_files_map_into_the_shared_corpus(tmp_path: Path) -> None:
     assert path == tmp_path / "corpus/gov-work-reports-national/txt/2023_国务院政府工作报告.txt"
     assert cq.resolve_source("provincial-2025/x.txt", tmp_path, None) == (None, True)
     assert cq.resolve_source("宁波.txt", tmp_path, None) == (tmp_path / "宁波.txt", False)
+
+
+# --- origins: blind questions and external sets --------------------------------------------------------
+
+
+def _external(**over: Any) -> dict[str, Any]:
+    rec = _rec(id="rgb-int-007", question="两年的票房冠军", kind="other", file=None, figure=None,
+               gold=["长津湖", "流浪地球2"], parts=[["长津湖"], ["流浪地球2"]], origin="rgb-zh/zh_int.json#7")
+    rec.update(over)
+    return rec
+
+
+def test_blind_questions_follow_every_rule_of_their_set() -> None:
+    assert cq.check_schema(_rec(origin="blind")) == []
+    assert any("characters" in e for e in cq.check_schema(_rec(origin="blind", gold=["932.7"])))
+    assert any("origin" in e for e in cq.check_schema(_rec(origin="unseen")))
+
+
+def test_both_sets_grew_by_half_with_blind_questions() -> None:
+    for path, before in ((SEED_SET, 120), (REPORT_SET, 62)):
+        records, _ = cq.load_questions(path)
+        blind = [r for r in records if r.get("origin") == "blind"]
+        assert len(blind) >= before // 2, path.name
+        unanswerable = sum(not r["answerable"] for r in blind)
+        assert len(blind) / 10 <= unanswerable <= len(blind) / 5, path.name  # about 1 in 8
+        assert sum(r["lang"] == "en" for r in blind) >= len(blind) / 5, path.name
+
+
+def test_an_external_question_names_no_file_and_may_have_short_answers() -> None:
+    assert cq.check_schema(_external()) == []
+    rec = _external()
+    del rec["parts"]
+    rec["gold"] = ["12人"]
+    assert cq.check_schema(rec) == []
+
+
+@pytest.mark.parametrize(
+    ("over", "needle"),
+    [
+        ({"file": "a.txt"}, "names no file"),
+        ({"gold": ["长津湖"]}, "union of parts"),
+        ({"parts": [[]]}, "non-empty lists"),
+        ({"figure": {"text": "5%", "value": 5.0, "unit": "%"}}, "figure null"),
+    ],
+)
+def test_external_schema_rejects(over: dict[str, Any], needle: str) -> None:
+    errs = cq.check_schema(_external(**over))
+    assert any(needle in e for e in errs), errs
+
+
+def test_parts_belong_to_external_sets_only() -> None:
+    assert any("external" in e for e in cq.check_schema(_rec(parts=[["累计返利 932.7 万元"]])))
+
+
+def test_an_external_set_may_repeat_a_question_under_two_ids(tmp_path: Path) -> None:
+    import json
+
+    path = tmp_path / "q.jsonl"
+    rows = [_external(), _external(id="rgb-int-008")]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    assert cq.check_ids([cq.check_set(path, tmp_path, None)]) == []
