@@ -56,7 +56,7 @@ class Score:
     def add(self, q: Question, out: Outcome) -> None:
         rank = found_at(out.ranked, q.file, q.parts or (q.gold,)) if q.answerable else None
         self.rows.append({
-            "id": q.id, "split": split_of(q.id), "origin": q.origin,
+            "id": q.id, "split": split_of(q.id), "origin": q.origin, "lang": q.lang,
             "answerable": q.answerable, "refused": out.refused, "rank": rank, "ms": out.ms,
             "figure_expected": q.figure is not None, "figure_ok": _figure_ok(q.figure, out.figure),
             "got": out.ranked[0][1][:80] if out.ranked else None, "question": q.question,

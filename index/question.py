@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from index.figures import figure_kind, find_dates, find_figures
+from index.glossary import is_english
 from index.tokenize import places, query_tokens, years
 
 __all__ = ["Intent", "sentence_fits", "understand"]
@@ -76,6 +77,7 @@ _EN_MONEY = re.compile(
     r"\bhow much\b|\bamount\b|\bfund(?:s|ing|ed)?\b|\binvest(?:ed|ment|ments)?\b|\bmoney\b|\brevenue\b"
     r"|\bsales\b|\bincome\b|\brebates?\b|\byuan\b|\brmb\b|\bspen[dt]\b|\bbudget\b|\bsubsid(?:y|ies)\b"
     r"|\bdonat(?:ed|ions?)\b|\bgdp\b|\bgross domestic product\b|\beconomic output\b|\boutput value\b"
+    r"|\btotal value\b|\bworth\b"
 )
 _AREA_WORDS = re.compile(r"面积|土地|用地|\b(?:land|area|acres?|mu|hectares?|square kilomet(?:er|re)s?)\b")
 _EN_MATERIAL = re.compile(r"\b(?:grain|crops?|electricity|power|energy|water|coal|steel|tons?|tonnes?)\b")
@@ -114,7 +116,7 @@ _GROWTH = re.compile(r"增长|下降|提高|提升|增加|减少")
 
 def understand(question: str) -> Intent:
     """The intent of one question, Chinese or English."""
-    zh = len(re.findall(r"[\u4e00-\u9fff]", question)) >= max(1, len(re.findall(r"[A-Za-z]", question)) // 4)
+    zh = not is_english(question)
     kind, unit = _zh_kind(question) if zh else _en_kind(question.lower())
     quantity = bool(_ZH_QUANTITY.search(question) if zh else _EN_QUANTITY.search(question.lower()))
     wants = kind in {"money", "count", "rate"} or (kind == "other" and (quantity or unit is not None))

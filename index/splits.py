@@ -32,7 +32,8 @@ def in_split(items: Iterable[T], split: str, id_of: Callable[[T], str]) -> list[
 
 def report_groups(rows: list[dict[str, object]], split: str) -> list[tuple[str, list[dict[str, object]]]]:
     """The groups a report shows for scored rows (each with "split" and "origin"): test and dev side by side
-    (and all) unless one half was asked for, then one group per origin when a set mixes them (blind, own)."""
+    (and all) unless one half was asked for, then one group per origin when a set mixes them (blind, own), and
+    one per language of the half asked for when a set mixes languages (en, zh)."""
     if split == "all":
         groups = [(s, [r for r in rows if r["split"] == s]) for s in SPLITS] + [("all", rows)]
     else:
@@ -40,6 +41,9 @@ def report_groups(rows: list[dict[str, object]], split: str) -> list[tuple[str, 
     origins = sorted({origin_group(str(r["origin"])) for r in rows})
     if len(origins) > 1:
         groups += [(f"{split} {o}", [r for r in rows if origin_group(str(r["origin"])) == o]) for o in origins]
+    langs = sorted({str(r.get("lang", "zh")) for r in rows})
+    if len(langs) > 1:
+        groups += [(f"{split} {lang}", [r for r in rows if r.get("lang", "zh") == lang]) for lang in langs]
     return groups
 
 

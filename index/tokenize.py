@@ -25,6 +25,7 @@ import jieba
 import jieba.posseg
 
 from index.figures import normalise_number
+from index.glossary import glossary_terms
 
 __all__ = ["key_terms", "places", "query_tokens", "tokens", "years"]
 
@@ -97,11 +98,12 @@ def tokens(text: str) -> list[str]:
 
 
 def query_tokens(text: str) -> list[str]:
-    """Question tokens: content words only, each once; English aliases add their Chinese words."""
+    """Question tokens: content words only, each once; English aliases and glossary phrases add their Chinese words."""
     v = _load()
     found = [t for t in tokens(text) if t not in _ZH_STOP and t not in _EN_STOP]
     low = _normalise(text)
     found += [word for pattern, word in v.aliases if pattern.search(low)]
+    found += [t for term in glossary_terms(text) for t in tokens(term.chinese) if t not in _ZH_STOP]
     found += [t for word in found[:] if word in v.tags for t in _expand(v, word) if t != word]
     return list(dict.fromkeys(found))
 
@@ -128,6 +130,10 @@ def key_terms(question: str) -> list[str]:
             covered.append(m.span())
             if v.tags.get(word) in _KEY_TAGS:
                 found.append((m.start(), word))
+    for term in glossary_terms(text):  # an English question's names, in the documents' Chinese
+        covered.append((term.start, term.end))
+        if term.name:
+            found.append((term.start, term.chinese))
     for m in re.finditer(r"\b[A-Z][a-z]+\b", text):
         name = m.group().lower()
         known = any(a <= m.start() < b for a, b in covered)

@@ -51,6 +51,14 @@ def test_the_right_sentence_comes_first(library: Library, question: str, gold: s
     assert a.answer is not None and a.answer in a.quotes[0].text
 
 
+def test_an_english_question_is_answered_through_the_glossary(library: Library) -> None:
+    # Before index/glossary.py the gold sentence was not in the candidates at all: the question shares no token
+    # with "完成固定资产投资 82.06 亿元" until "fixed-asset investment" brings 固定资产投资 into the BM25 query.
+    a = library.ask("How much fixed-asset investment has the Songyang-Yuyao park completed?")
+    assert a.answered and "完成固定资产投资 82.06 亿元" in a.quotes[0].text
+    assert a.figure is not None and a.figure.text == "82.06 亿元"
+
+
 def test_headings_are_not_quoted_as_evidence(library: Library) -> None:
     # "（二）飞地经济引领消薄增收。" once came third under the 932.7 万元 answer: a heading proves nothing.
     a = library.ask("消薄飞地累计返利多少？")

@@ -64,3 +64,12 @@ def test_an_external_set_is_one_origin_however_many_questions() -> None:
     rows: list[dict[str, object]] = [
         {"split": split_of(f"rgb-refine-{i:03d}"), "origin": f"rgb-zh/zh_refine.json#{i}"} for i in range(6)]
     assert [g for g, _ in report_groups(rows, "all")] == [*SPLITS, "all"]
+
+
+def test_a_set_mixing_languages_shows_a_row_per_language() -> None:
+    # English questions were the weakest class and no row showed them apart.
+    rows: list[dict[str, object]] = [
+        {"split": "test", "origin": "own", "lang": lang} for lang in ("en", "zh", "zh")]
+    groups = dict(report_groups(rows, "test"))
+    assert list(groups) == ["test", "test en", "test zh"]
+    assert len(groups["test en"]) == 1 and len(groups["test zh"]) == 2

@@ -1,0 +1,61 @@
+"""The bilingual glossary: an English question gains the documents' Chinese terms; a Chinese one is unchanged."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pytest
+
+from index.glossary import glossary_terms, is_english
+from index.tokenize import key_terms, query_tokens
+
+
+def _chinese(question: str) -> list[str]:
+    return [t.chinese for t in glossary_terms(question)]
+
+
+def test_the_glossary_loads_with_a_few_hundred_phrases() -> None:
+    raw = resources.files("index").joinpath("data/glossary.tsv").read_text(encoding="utf-8")
+    entries = [line.split("\t") for line in raw.splitlines() if line.strip() and not line.startswith("#")]
+    assert len(entries) >= 150
+    assert all(len(e) == 3 and e[2] in {"name", "term"} for e in entries)
+    assert sum(len(e[0].split(",")) for e in entries) >= 300  # English phrases
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How much fixed-asset investment has the Songyang-Yuyao park completed?", ["固定资产投资", "松阳", "余姚"]),
+        ("How much fixed asset investments were made?", ["固定资产投资"]),
+        ("What does counterpart support from Ningbo cover?", ["对口支援", "宁波"]),
+        ("How is rural revitalization going in Hengzhang?", ["乡村振兴", "横樟村"]),
+        ("How many training sessions has Yuyao run for Songyang?", ["培训", "余姚", "松阳"]),
+    ],
+)
+def test_an_english_question_gains_the_chinese_terms(question: str, expected: list[str]) -> None:
+    found = _chinese(question)
+    assert all(term in found for term in expected), found
+
+
+def test_the_longest_phrase_wins_where_phrases_overlap() -> None:
+    found = _chinese("How much has the industrial enclave invested?")
+    assert "产业飞地" in found and "飞地" not in found
+
+
+def test_phrases_match_whole_words_only() -> None:
+    assert "茶叶" not in _chinese("What is the steady state of the team?")  # "tea" inside "steady", "team"
+
+
+def test_a_chinese_question_is_unchanged() -> None:
+    question = "松阳县的GDP是多少？"
+    assert not is_english(question)
+    assert glossary_terms(question) == []
+    assert "地区生产总值" not in query_tokens(question)
+
+
+def test_an_english_question_searches_the_chinese_words_and_names() -> None:
+    question = "How much fixed-asset investment has the Songyang-Yuyao park completed?"
+    words = query_tokens(question)
+    assert "固定资产" in words or "固定资产投资" in words
+    assert {"松阳", "余姚"} <= set(key_terms(question))
+    assert "固定资产投资" not in key_terms(question)  # a statistics term, not a name the evidence must hold
