@@ -7,7 +7,7 @@ punctuation, Han, the word marker ▁), the special pieces and the lowest-scored
 the unknown-piece penalty). For a text whose normalised characters are all COVERED, the Unigram model can
 only use pieces made of those characters, so the cut copy picks the same pieces with the same scores:
 the ids, mapped back through `ids.json`, are those of the full tokenizer. Any other text goes to the full
-tokenizer, loaded the first time one arrives.
+tokenizer, loaded the first time one arrives. A tokenizer of another kind is not cut: it does all the work.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from typing import Any
 
 import numpy as np
 
-from index.cachedir import is_complete, make_once
+from index.cachedir import MARKER, is_complete, make_once
 
 __all__ = ["COVERED", "ModelTokens", "cut_vocabulary", "ensure_cut_tokenizer"]
 
 COVERED = re.compile(r"[\u0000-\u007f\u2000-\u206f\u2581\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff]*")
-LAYOUT = 1  # of the cut folder's files
+LAYOUT = 2  # of the cut folder's files (2: the marker says whether the vocabulary could be cut)
 CUT_FILE, IDS_FILE = "tokenizer.json", "ids.json"
 
 
@@ -58,10 +58,13 @@ def ensure_cut_tokenizer(full: Path) -> Path:
 
     def make(work: Path) -> dict[str, Any]:
         document = json.loads(full.read_text(encoding="utf-8"))
-        cut, kept = cut_vocabulary(document)
+        try:
+            cut, kept = cut_vocabulary(document)
+        except ValueError as error:
+            return {"cut": False, "why": str(error)}
         (work / CUT_FILE).write_text(json.dumps(cut, ensure_ascii=False), encoding="utf-8")
         (work / IDS_FILE).write_text(json.dumps(kept), encoding="utf-8")
-        return {"pieces": len(document["model"]["vocab"]), "kept": len(kept)}
+        return {"cut": True, "pieces": len(document["model"]["vocab"]), "kept": len(kept)}
 
     return make_once(target, make)
 
@@ -73,21 +76,26 @@ class ModelTokens:
         from tokenizers import Tokenizer
 
         folder = ensure_cut_tokenizer(full)
-        self._cut = Tokenizer.from_file(str(folder / CUT_FILE))
-        self._cut.enable_truncation(max_tokens)
-        self._ids = np.asarray(json.loads((folder / IDS_FILE).read_text(encoding="utf-8")), dtype=np.int64)
         self._full_path, self._max_tokens = full, max_tokens
         self._full: Any = None
         self._lock = threading.Lock()
-        pad = self._cut.token_to_id("<pad>")
-        self.pad_id = int(self._ids[pad]) if pad is not None else 0
+        self._cut: Any = None
+        if json.loads((folder / MARKER).read_text(encoding="utf-8")).get("cut"):
+            self._cut = Tokenizer.from_file(str(folder / CUT_FILE))
+            self._cut.enable_truncation(max_tokens)
+            self._ids = np.asarray(json.loads((folder / IDS_FILE).read_text(encoding="utf-8")), dtype=np.int64)
+        pad = self._full_tokenizer().token_to_id("<pad>") if self._cut is None else self._cut.token_to_id("<pad>")
+        self.pad_id = 0 if pad is None else (pad if self._cut is None else int(self._ids[pad]))
 
     def encode(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(ids, attention mask), each (len(texts), longest), int64, padded on the right."""
         rows: list[list[int]] = [[] for _ in texts]
-        covered = [i for i, t in enumerate(texts) if COVERED.fullmatch(self._cut.normalizer.normalize_str(t))]
-        for i, encoding in zip(covered, self._cut.encode_batch([texts[i] for i in covered]), strict=True):
-            rows[i] = self._ids[encoding.ids].tolist()
+        covered = [] if self._cut is None else [
+            i for i, t in enumerate(texts) if COVERED.fullmatch(self._normalise(t))
+        ]
+        if covered:
+            for i, encoding in zip(covered, self._cut.encode_batch([texts[i] for i in covered]), strict=True):
+                rows[i] = self._ids[encoding.ids].tolist()
         others = sorted(set(range(len(texts))) - set(covered))
         if others:
             for i, encoding in zip(others, self._full_tokenizer().encode_batch([texts[i] for i in others]),
@@ -100,6 +108,10 @@ class ModelTokens:
             ids[i, : len(row)] = row
             mask[i, : len(row)] = 1
         return ids, mask
+
+    def _normalise(self, text: str) -> str:
+        normalizer = self._cut.normalizer
+        return text if normalizer is None else str(normalizer.normalize_str(text))
 
     def _full_tokenizer(self) -> Any:
         with self._lock:

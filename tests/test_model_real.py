@@ -139,7 +139,7 @@ def test_a_cold_cache_gets_checked_graphs_and_no_leftovers(
     (cold.cache / "models").mkdir(parents=True)
     shutil.copytree(model_path, cold.cache / "models" / model_path.name)  # the export alone is under test
     folder = ensure_onnx_model(cold)
-    cut = f"{folder.name}-cut1"  # the tokenizer with its vocabulary cut (index/model_tokens.py)
+    cut = f"{folder.name}-cut2"  # the tokenizer with its vocabulary cut (index/model_tokens.py)
     assert sorted(p.name for p in (cold.cache / "models").iterdir()) == sorted([model_path.name, folder.name, cut])
     names = [MARKER, "model-int8.onnx", "model-int8.onnx.data", "model.onnx", "model.onnx.data", "tokenizer.json"]
     assert sorted(p.name for p in folder.iterdir()) == names

@@ -69,6 +69,19 @@ def test_the_cut_folder_is_made_once_beside_the_model(tmp_path: Path) -> None:
     (tmp_path / "model").mkdir()
     path = full_tokenizer(tmp_path / "model")
     folder = ensure_cut_tokenizer(path)
-    assert folder == tmp_path / "model-cut1" and (folder / MARKER).is_file()
+    assert folder == tmp_path / "model-cut2" and (folder / MARKER).is_file()
     stamp = (folder / "ids.json").stat().st_mtime_ns
     assert ensure_cut_tokenizer(path) == folder and (folder / "ids.json").stat().st_mtime_ns == stamp
+
+
+def test_a_tokenizer_of_another_kind_is_used_whole(tmp_path: Path) -> None:
+    from tokenizers.models import WordLevel
+
+    full = Tokenizer(WordLevel({"<pad>": 0, "<unk>": 1, "返利": 2}, unk_token="<unk>"))
+    full.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    (tmp_path / "model").mkdir()
+    full.save(str(tmp_path / "model" / "tokenizer.json"))
+    tokens = ModelTokens(tmp_path / "model" / "tokenizer.json", 512)
+    ids, mask = tokens.encode(["返利 返利", "x"])
+    assert ids.tolist() == [[2, 2], [1, 0]] and mask.tolist() == [[1, 1], [1, 0]]
+    assert not json.loads((tmp_path / "model-cut2" / MARKER).read_text(encoding="utf-8"))["cut"]
