@@ -13,6 +13,7 @@ tokenizer, loaded the first time one arrives. A tokenizer of another kind is not
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 from collections.abc import Sequence
@@ -24,6 +25,8 @@ import numpy as np
 from index.cachedir import MARKER, is_complete, make_once
 
 __all__ = ["COVERED", "ModelTokens", "cut_vocabulary", "ensure_cut_tokenizer"]
+
+log = logging.getLogger(__name__)
 
 COVERED = re.compile(r"[\u0000-\u007f\u2000-\u206f\u2581\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff]*")
 LAYOUT = 2  # of the cut folder's files (2: the marker says whether the vocabulary could be cut)
@@ -50,8 +53,12 @@ def cut_vocabulary(document: dict[str, Any]) -> tuple[dict[str, Any], list[int]]
     return cut, kept
 
 
-def ensure_cut_tokenizer(full: Path) -> Path:
-    """The folder of the cut tokenizer for the full tokenizer.json `full`, made beside its folder once."""
+def ensure_cut_tokenizer(full: Path) -> Path | None:
+    """The folder of the cut tokenizer for the full tokenizer.json `full`, made beside its folder once.
+
+    None when it cannot be made there (a cache the user may read but not write): the full tokenizer
+    then does all the work, slower to load but the same ids.
+    """
     target = full.parent.with_name(f"{full.parent.name}-cut{LAYOUT}")
     if is_complete(target):
         return target
@@ -66,7 +73,11 @@ def ensure_cut_tokenizer(full: Path) -> Path:
         (work / IDS_FILE).write_text(json.dumps(kept), encoding="utf-8")
         return {"cut": True, "pieces": len(document["model"]["vocab"]), "kept": len(kept)}
 
-    return make_once(target, make)
+    try:
+        return make_once(target, make)
+    except OSError as error:
+        log.warning("the cut tokenizer cannot be made in %s (%s): using the full one", target.parent, error)
+        return None
 
 
 class ModelTokens:
@@ -80,7 +91,7 @@ class ModelTokens:
         self._full: Any = None
         self._lock = threading.Lock()
         self._cut: Any = None
-        if json.loads((folder / MARKER).read_text(encoding="utf-8")).get("cut"):
+        if folder is not None and json.loads((folder / MARKER).read_text(encoding="utf-8")).get("cut"):
             self._cut = Tokenizer.from_file(str(folder / CUT_FILE))
             self._cut.enable_truncation(max_tokens)
             self._ids = np.asarray(json.loads((folder / IDS_FILE).read_text(encoding="utf-8")), dtype=np.int64)

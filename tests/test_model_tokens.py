@@ -85,3 +85,16 @@ def test_a_tokenizer_of_another_kind_is_used_whole(tmp_path: Path) -> None:
     ids, mask = tokens.encode(["返利 返利", "x"])
     assert ids.tolist() == [[2, 2], [1, 0]] and mask.tolist() == [[1, 1], [1, 0]]
     assert not json.loads((tmp_path / "model-cut2" / MARKER).read_text(encoding="utf-8"))["cut"]
+
+
+def test_a_cache_that_cannot_be_written_falls_back_to_the_full_tokenizer(tmp_path: Path) -> None:
+    (tmp_path / "model").mkdir()
+    path = full_tokenizer(tmp_path / "model")
+    (tmp_path / "model-cut2").write_text("in the way", encoding="utf-8")  # the folder cannot be put there
+    assert ensure_cut_tokenizer(path) is None
+    full = Tokenizer.from_file(str(path))
+    full.enable_padding(pad_id=1, pad_token="<pad>")
+    ids, mask = ModelTokens(path, 512).encode(["返利 ab", "привет"])
+    encodings = full.encode_batch(["返利 ab", "привет"])
+    assert ids.tolist() == [e.ids for e in encodings]
+    assert mask.tolist() == [e.attention_mask for e in encodings]
