@@ -24,7 +24,7 @@ import numpy as np
 
 from index.cachedir import MARKER, is_complete, make_once
 
-__all__ = ["COVERED", "ModelTokens", "cut_vocabulary", "ensure_cut_tokenizer"]
+__all__ = ["COVERED", "ModelTokens", "cut_folder", "cut_vocabulary", "ensure_cut_tokenizer"]
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +53,18 @@ def cut_vocabulary(document: dict[str, Any]) -> tuple[dict[str, Any], list[int]]
     return cut, kept
 
 
+def cut_folder(full: Path) -> Path:
+    """Where the cut tokenizer for the full tokenizer.json `full` lives: beside the full one's folder."""
+    return full.parent.with_name(f"{full.parent.name}-cut{LAYOUT}")
+
+
 def ensure_cut_tokenizer(full: Path) -> Path | None:
     """The folder of the cut tokenizer for the full tokenizer.json `full`, made beside its folder once.
 
     None when it cannot be made there (a cache the user may read but not write): the full tokenizer
     then does all the work, slower to load but the same ids.
     """
-    target = full.parent.with_name(f"{full.parent.name}-cut{LAYOUT}")
+    target = cut_folder(full)
     if is_complete(target):
         return target
 
@@ -81,17 +86,21 @@ def ensure_cut_tokenizer(full: Path) -> Path | None:
 
 
 class ModelTokens:
-    """Token ids and attention masks as the full tokenizer gives them, truncated and padded alike."""
+    """Token ids and attention masks as the full tokenizer gives them, truncated and padded alike.
+
+    Uses the cut tokenizer if ensure_cut_tokenizer has made it (index.onnx_export does, for the installed
+    folder only: a graph being checked in a temp folder gets the full tokenizer and leaves nothing behind).
+    """
 
     def __init__(self, full: Path, max_tokens: int) -> None:
         from tokenizers import Tokenizer
 
-        folder = ensure_cut_tokenizer(full)
+        folder = cut_folder(full)
         self._full_path, self._max_tokens = full, max_tokens
         self._full: Any = None
         self._lock = threading.Lock()
         self._cut: Any = None
-        if folder is not None and json.loads((folder / MARKER).read_text(encoding="utf-8")).get("cut"):
+        if is_complete(folder) and json.loads((folder / MARKER).read_text(encoding="utf-8")).get("cut"):
             self._cut = Tokenizer.from_file(str(folder / CUT_FILE))
             self._cut.enable_truncation(max_tokens)
             self._ids = np.asarray(json.loads((folder / IDS_FILE).read_text(encoding="utf-8")), dtype=np.int64)

@@ -163,6 +163,7 @@ def test_the_cut_tokenizer_gives_the_full_tokenizers_ids(settings: Settings) -> 
         "query: Привет, Zürich café ９３２．７ 😀 <mask>", "", "x" * 3000,
     ]
     tokens = ModelTokens(full_path, 512)
+    assert tokens._cut is not None  # ensure_onnx_model made the cut copy
     ids, mask = tokens.encode(texts)
     encodings = full.encode_batch(texts)
     assert ids.tolist() == [e.ids for e in encodings]

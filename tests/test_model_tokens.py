@@ -50,6 +50,7 @@ def test_ids_and_mask_are_the_full_tokenizers(tmp_path: Path, texts: list[str]) 
     full = Tokenizer.from_file(str(path))
     full.enable_truncation(4)
     full.enable_padding(pad_id=1, pad_token="<pad>")
+    assert ensure_cut_tokenizer(path) is not None
     ids, mask = ModelTokens(path, 4).encode(texts)  # 4: "при вет 返利" is truncated
     encodings = full.encode_batch(texts)
     assert ids.tolist() == [e.ids for e in encodings]
@@ -58,7 +59,10 @@ def test_ids_and_mask_are_the_full_tokenizers(tmp_path: Path, texts: list[str]) 
 
 def test_covered_text_never_loads_the_full_tokenizer(tmp_path: Path) -> None:
     (tmp_path / "model").mkdir()
-    tokens = ModelTokens(full_tokenizer(tmp_path / "model"), 512)
+    path = full_tokenizer(tmp_path / "model")
+    ensure_cut_tokenizer(path)
+    tokens = ModelTokens(path, 512)
+    assert tokens._cut is not None
     tokens.encode(["返利 ab", "ａｂ"])  # full-width letters are covered once normalised
     assert tokens._full is None
     tokens.encode(["привет"])
@@ -81,6 +85,7 @@ def test_a_tokenizer_of_another_kind_is_used_whole(tmp_path: Path) -> None:
     full.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
     (tmp_path / "model").mkdir()
     full.save(str(tmp_path / "model" / "tokenizer.json"))
+    ensure_cut_tokenizer(tmp_path / "model" / "tokenizer.json")
     tokens = ModelTokens(tmp_path / "model" / "tokenizer.json", 512)
     ids, mask = tokens.encode(["返利 返利", "x"])
     assert ids.tolist() == [[2, 2], [1, 0]] and mask.tolist() == [[1, 1], [1, 0]]
@@ -98,3 +103,12 @@ def test_a_cache_that_cannot_be_written_falls_back_to_the_full_tokenizer(tmp_pat
     encodings = full.encode_batch(["返利 ab", "привет"])
     assert ids.tolist() == [e.ids for e in encodings]
     assert mask.tolist() == [e.attention_mask for e in encodings]
+
+
+def test_tokens_for_a_folder_without_a_cut_use_the_full_tokenizer_and_make_nothing(tmp_path: Path) -> None:
+    (tmp_path / "model").mkdir()
+    path = full_tokenizer(tmp_path / "model")
+    tokens = ModelTokens(path, 512)  # as for a graph being checked in a temp folder at set-up
+    assert tokens._cut is None
+    assert tokens.encode(["返利"])[0].tolist() == [[0, 4, 5, 2]]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
