@@ -132,7 +132,9 @@ def _progress_bar() -> Any:
 def _index_build(args: argparse.Namespace, settings: Settings) -> int:
     from index.build import build_index
     from index.embed import load_embedder
+    from index.tokenize import keep_cache_in
 
+    keep_cache_in(settings.word_cache)
     report = build_index(settings.briefings, settings.index, load_embedder(settings, build=True), full=args.full,
                          progress=_progress_bar(), limits=settings.limits)
     print(

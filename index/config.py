@@ -77,6 +77,11 @@ class Settings:
     scorer: Scorer = DEFAULT_SCORER  # how answer candidates are ranked and refused (index/answer.py Weights)
     limits: Limits = field(default_factory=Limits)
 
+    @property
+    def word_cache(self) -> Path:
+        """jieba's parsed dictionary, kept beside the models rather than in a temp folder that may be emptied."""
+        return self.cache / "jieba"
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env

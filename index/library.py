@@ -9,7 +9,6 @@ from dataclasses import replace
 
 from index import store
 from index.answer import Weights, build_answer
-from index.build import build_index
 from index.cite import source_of
 from index.config import Settings
 from index.embed import Embedder, load_embedder
@@ -17,6 +16,7 @@ from index.errors import BriefbotError
 from index.records import Answer, BriefingInfo, BuildReport, Context, IndexInfo, Quote
 from index.search import Mode, Searcher
 from index.service import Progress
+from index.tokenize import keep_cache_in
 from index.validate import validate_question
 
 # validate_question is re-exported for index/evaluate.py, which imports it from here.
@@ -43,8 +43,11 @@ class Library:
         embedder: Embedder | None = None,
         progress: Progress | None = None,
     ) -> Library:
+        keep_cache_in(settings.word_cache)
         embedder = embedder or load_embedder(settings)
         if build_if_missing and not store.exists(settings.index):
+            from index.build import build_index  # here: readers for .docx and .pdf are not needed to answer
+
             log.info("no index at %s: building it from %s", settings.index, settings.briefings)
             build_index(settings.briefings, settings.index, embedder, progress=progress, limits=settings.limits)
         snapshot = store.load(settings.index, expect_model=embedder.name)
@@ -82,6 +85,8 @@ class Library:
         """Build beside the live index, then swap; questions are answered from the old one meanwhile."""
         if not self._rebuild_lock.acquire(blocking=False):
             raise BriefbotError("索引正在重建中，请稍后再试。")
+        from index.build import build_index
+
         try:
             report = build_index(self.settings.briefings, self.settings.index, self.embedder, full=full,
                                  progress=progress, limits=self.settings.limits)

@@ -1,4 +1,4 @@
-"""The encoder on ONNX Runtime: tokenizers + onnxruntime, no torch (the only importer of onnxruntime).
+"""The encoder on ONNX Runtime: index.model_tokens + onnxruntime, no torch (the only importer of onnxruntime).
 
 The graph (index.onnx_export) takes token ids and the attention mask and returns unit vectors: mean
 pooling and normalisation are inside it, so this side only tokenises, adds e5's prompts and batches.
@@ -113,11 +113,11 @@ class OnnxEmbedder:
         self, folder: Path, graph: str, name: str, encoder: str, *, threads: int = 1, batch_size: int = BATCH_SIZE
     ) -> None:
         """threads: forward passes run at once, each on one thread of its own (see _encode)."""
-        from tokenizers import Tokenizer
+        from index.model_tokens import ModelTokens
 
         try:
             self._session = session(folder / graph)
-            tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+            self._tokens = ModelTokens(folder / "tokenizer.json", MAX_TOKENS)
         except ModelUnavailable:
             raise
         except Exception as error:  # a damaged file in the cache: making it again fixes it
@@ -125,10 +125,6 @@ class OnnxEmbedder:
                 f"The ONNX model in {folder} cannot be loaded ({type(error).__name__}: {error}). Delete the "
                 "folder and run `briefbot model prepare`, or set BRIEFBOT_ENCODER=torch."
             ) from error
-        tokenizer.enable_truncation(MAX_TOKENS)
-        pad = tokenizer.token_to_id("<pad>")
-        tokenizer.enable_padding(pad_id=0 if pad is None else pad, pad_token="<pad>")
-        self._tokenizer = tokenizer
         self.name = name
         self.encoder = encoder
         self.dimension = int(self._session.get_outputs()[0].shape[-1])
@@ -154,9 +150,6 @@ class OnnxEmbedder:
         return unit_rows(np.vstack(rows) if rows else np.zeros((0, self.dimension), np.float32))
 
     def _forward(self, texts: list[str]) -> Vectors:
-        encodings = self._tokenizer.encode_batch(texts)
-        feed = {
-            "input_ids": np.asarray([e.ids for e in encodings], dtype=np.int64),
-            "attention_mask": np.asarray([e.attention_mask for e in encodings], dtype=np.int64),
-        }
+        ids, mask = self._tokens.encode(texts)
+        feed = {"input_ids": ids, "attention_mask": mask}
         return np.asarray(self._session.run(None, feed)[0], dtype=np.float32)

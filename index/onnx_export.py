@@ -29,6 +29,7 @@ from index.model import (
     load_sentence_transformer,
     package_version,
 )
+from index.model_tokens import ensure_cut_tokenizer
 
 __all__ = ["GRAPHS", "MIN_COSINE", "ensure_onnx_model", "export", "onnx_folder", "verify"]
 
@@ -50,6 +51,7 @@ def ensure_onnx_model(settings: Settings, log: Log | None = None) -> Path:
     """The folder of checked graphs, exporting them first (from the converted model) if there is none."""
     target = onnx_folder(settings)
     if is_complete(target):
+        ensure_cut_tokenizer(target / "tokenizer.json")  # made here too so that `model prepare` makes it
         return target
     say = log or (lambda _message: None)
     source = ensure_default_model(settings, log=log)
@@ -72,6 +74,7 @@ def ensure_onnx_model(settings: Settings, log: Log | None = None) -> Path:
             f"Exporting the embedding model to ONNX failed ({type(error).__name__}: {error}). It needs about "
             f"1.1 GB free in {target.parent} and 2 GB of memory; BRIEFBOT_ENCODER=torch runs without it."
         ) from error
+    ensure_cut_tokenizer(target / "tokenizer.json")
     say(f"ONNX model ready in {time.perf_counter() - started:.1f} s.")
     return target
 

@@ -19,15 +19,13 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
-
-import jieba
-import jieba.posseg
 
 from index.figures import normalise_number
 from index.glossary import glossary_terms
 
-__all__ = ["key_terms", "places", "query_tokens", "tokens", "years"]
+__all__ = ["keep_cache_in", "key_terms", "places", "query_tokens", "tokens", "years"]
 
 _PIECE = re.compile(
     r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)|(?P<lat>[a-z]+(?:\d+(?:\.\d+)?)?)|(?P<han>[\u3007\u3400-\u9fff]+)"
@@ -81,6 +79,7 @@ class _Vocab:
 
 _lock = threading.Lock()
 _vocab: _Vocab | None = None
+_cache_folder: Path | None = None  # see keep_cache_in
 
 
 def tokens(text: str) -> list[str]:
@@ -251,6 +250,16 @@ def _is_pinyin_name(word: str) -> bool:
     return syllables >= 2
 
 
+def keep_cache_in(folder: Path) -> None:
+    """Where jieba keeps its parsed dictionary between processes; call before the first cut.
+
+    jieba's default is the system temp folder, which a reboot or a tmp cleaner empties: the next cold
+    answer then parses dict.txt again instead of loading the cache.
+    """
+    global _cache_folder
+    _cache_folder = folder
+
+
 def _load() -> _Vocab:
     """jieba with the domain words, built once per process (thread-safe)."""
     global _vocab
@@ -258,26 +267,54 @@ def _load() -> _Vocab:
         return _vocab
     with _lock:
         if _vocab is None:
-            jieba.setLogLevel(logging.WARNING)  # its dictionary load otherwise logs to stderr
-            cutter = jieba.Tokenizer()
-            cutter.initialize()
-            tags: dict[str, str] = {}
-            never_key: set[str] = set()
-            aliases: list[tuple[re.Pattern[str], str]] = []
-            raw = resources.files("index").joinpath("data/domain_words.txt").read_text(encoding="utf-8")
-            for line in raw.splitlines():
-                entry, _, english = line.partition("|")
-                parts = entry.split()
-                if not parts or parts[0].startswith("#"):
-                    continue
-                word, tag = parts[0], (parts[1] if len(parts) > 1 else "n")
-                if tag == "-":
-                    never_key.add(word)
-                    continue
-                cutter.add_word(word, tag=tag)
-                tags[word] = tag
-                for alias in filter(None, (a.strip().lower() for a in english.split(","))):
-                    aliases.append((re.compile(rf"\b{re.escape(alias)}\b"), word))
-            tagger = jieba.posseg.POSTokenizer(cutter)
-            _vocab = _Vocab(cutter, tagger, tags, frozenset(never_key), tuple(aliases))
+            _vocab = _make_vocab()
     return _vocab
+
+
+def _make_vocab() -> _Vocab:
+    import jieba  # here, not at the top: commands that never cut words do not pay for its dictionaries
+
+    jieba.setLogLevel(logging.WARNING)  # its dictionary load otherwise logs to stderr
+    cutter = jieba.Tokenizer()
+    if _cache_folder is not None:
+        _cache_folder.mkdir(parents=True, exist_ok=True)
+        cutter.tmp_dir = str(_cache_folder)
+    cutter.initialize()
+    tags: dict[str, str] = {}
+    never_key: set[str] = set()
+    aliases: list[tuple[re.Pattern[str], str]] = []
+    raw = resources.files("index").joinpath("data/domain_words.txt").read_text(encoding="utf-8")
+    for line in raw.splitlines():
+        entry, _, english = line.partition("|")
+        parts = entry.split()
+        if not parts or parts[0].startswith("#"):
+            continue
+        word, tag = parts[0], (parts[1] if len(parts) > 1 else "n")
+        if tag == "-":
+            never_key.add(word)
+            continue
+        cutter.add_word(word, tag=tag)
+        tags[word] = tag
+        for alias in filter(None, (a.strip().lower() for a in english.split(","))):
+            aliases.append((re.compile(rf"\b{re.escape(alias)}\b"), word))
+    return _Vocab(cutter, _tagger(cutter), tags, frozenset(never_key), tuple(aliases))
+
+
+def _tagger(cutter: Any) -> Any:
+    """A part-of-speech tagger over `cutter`, its word-tag table copied from the one jieba.posseg made.
+
+    Importing jieba.posseg already reads every word's tag from the default dictionary (0.2 s) for its
+    module-level tagger; POSTokenizer(cutter) would read the same file again. The domain words' tags
+    reach the copy through cutter.user_word_tag_tab on the first cut, as they would reach a fresh table.
+    """
+    import jieba.posseg
+
+    if cutter.dictionary != jieba.posseg.dt.tokenizer.dictionary:
+        return jieba.posseg.POSTokenizer(cutter)
+
+    class _CopiedTags(jieba.posseg.POSTokenizer):  # type: ignore[misc]
+        def load_word_tag(self, f: Any) -> None:
+            f.close()  # opened by get_dict_file for us
+            self.word_tag_tab = dict(jieba.posseg.dt.word_tag_tab)
+
+    return _CopiedTags(cutter)

@@ -139,9 +139,32 @@ def test_a_cold_cache_gets_checked_graphs_and_no_leftovers(
     (cold.cache / "models").mkdir(parents=True)
     shutil.copytree(model_path, cold.cache / "models" / model_path.name)  # the export alone is under test
     folder = ensure_onnx_model(cold)
-    assert sorted(p.name for p in (cold.cache / "models").iterdir()) == sorted([model_path.name, folder.name])
+    cut = f"{folder.name}-cut2"  # the tokenizer with its vocabulary cut (index/model_tokens.py)
+    assert sorted(p.name for p in (cold.cache / "models").iterdir()) == sorted([model_path.name, folder.name, cut])
     names = [MARKER, "model-int8.onnx", "model-int8.onnx.data", "model.onnx", "model.onnx.data", "tokenizer.json"]
     assert sorted(p.name for p in folder.iterdir()) == names
     report = json.loads((folder / MARKER).read_text(encoding="utf-8"))
     assert report["onnx"]["min_cosine"] >= MIN_COSINE["onnx"]
     assert report["onnx-int8"]["min_cosine"] >= MIN_COSINE["onnx-int8"]
+
+
+def test_the_cut_tokenizer_gives_the_full_tokenizers_ids(settings: Settings) -> None:
+    from tokenizers import Tokenizer
+
+    from index.model_tokens import ModelTokens
+
+    full_path = ensure_onnx_model(settings) / "tokenizer.json"
+    full = Tokenizer.from_file(str(full_path))
+    full.enable_truncation(512)
+    full.enable_padding(pad_id=full.token_to_id("<pad>"), pad_token="<pad>")
+    lines = [line for line in seed_text().splitlines() if line.strip()]
+    texts = [f"passage: {line}" for line in lines] + [
+        "query: 消薄飞地累计返利多少？", "query: How much did the enclave return, in ten thousand yuan?",
+        "query: Привет, Zürich café ９３２．７ 😀 <mask>", "", "x" * 3000,
+    ]
+    tokens = ModelTokens(full_path, 512)
+    assert tokens._cut is not None  # ensure_onnx_model made the cut copy
+    ids, mask = tokens.encode(texts)
+    encodings = full.encode_batch(texts)
+    assert ids.tolist() == [e.ids for e in encodings]
+    assert mask.tolist() == [e.attention_mask for e in encodings]

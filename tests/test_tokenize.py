@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -162,3 +163,25 @@ def test_loading_is_quiet_and_thread_safe(
     assert len(results) == 4 and all(r == results[0] for r in results)
     assert "消薄飞地" in results[0]
     assert capfd.readouterr().err == ""  # jieba's "Building prefix dict…" is silenced
+
+
+def test_jieba_keeps_its_dictionary_cache_where_told(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(tokenize, "_vocab", None)
+    monkeypatch.setattr(tokenize, "_cache_folder", None)
+    tokenize.keep_cache_in(tmp_path / "words")  # a folder that does not exist yet
+    assert "消薄飞地" in tokens("消薄飞地累计返利932.7万元")
+    assert (tmp_path / "words" / "jieba.cache").is_file()
+
+
+def test_copied_tag_table_tags_like_a_fresh_tagger() -> None:
+    import jieba.posseg
+
+    vocab = tokenize._make_vocab()
+    pending = dict(vocab.cutter.user_word_tag_tab)  # the domain words' tags, merged by whichever tagger cuts first
+    assert pending
+    fresh = jieba.posseg.POSTokenizer(vocab.cutter)  # reads the dictionary's tags itself
+    fresh.word_tag_tab.update(pending)
+    text = "余姚市在松阳大东坝镇横樟村建设“消薄飞地”，汤飞帆市长作出批示，宁波支援合作工作简报报送市委办公厅。"
+    assert [(w.word, w.flag) for w in vocab.tagger.cut(text)] == [(w.word, w.flag) for w in fresh.cut(text)]
+    assert vocab.tagger.word_tag_tab == fresh.word_tag_tab  # the domain words' tags merged into both
+    assert vocab.tagger.word_tag_tab is not jieba.posseg.dt.word_tag_tab  # the module's own table left alone
