@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, get_args
 
 from index.records import Briefing, Heading, Sentence, UnitKind
+from index.vector_plan import plan_from_json
 
 __all__ = ["Damaged", "Unit", "briefing_from_json", "briefing_to_json", "check_consistent", "check_manifest",
            "unit_from_json", "unit_to_json"]
@@ -82,6 +83,11 @@ def check_manifest(manifest: Any) -> dict[str, Any]:
     ):
         _need(key in manifest and ok(manifest[key]), f"the manifest's {key!r} is missing or malformed")
     _need(set(manifest["files"]) == set(manifest["records"]), "the manifest's files and records differ")
+    if "vector_index" in manifest:  # absent in generations written before it existed: those are flat
+        try:
+            plan_from_json(manifest["vector_index"])
+        except ValueError as exc:
+            raise Damaged(str(exc)) from None
     checked: dict[str, Any] = manifest
     return checked
 

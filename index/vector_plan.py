@@ -1,0 +1,77 @@
+"""Which FAISS index a collection gets, by its size, and with which search parameters (no faiss here).
+
+Below `Tunables.approximate_from` vectors the index is exact (a flat inner-product scan: nothing to
+train, nothing to lose). Above it, an inverted file of SQ8 codes: a quarter of flat's memory and a
+search that visits `nprobe` of `nlist` lists instead of every row. The plan is written into the
+manifest ("vector_index") and read back from it, so a loaded index is searched as it was built.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+__all__ = ["DEFAULT_TUNABLES", "FLAT", "Kind", "Plan", "Tunables", "choose", "plan_from_json"]
+
+Kind = Literal["flat", "ivf-sq8"]
+KINDS: tuple[Kind, ...] = ("flat", "ivf-sq8")
+
+
+@dataclass(frozen=True)
+class Tunables:
+    """The size threshold and the approximate index's parameters.
+
+    Measured by `bench/scale.py` (docs/quality.md, "Scale: a million sentences"): on 1,000,000 vectors
+    IVF-SQ8 with nlist = 4·√n and nprobe = 64 kept recall@10 against flat at or above 0.98 at a fraction
+    of flat's search time and a quarter of its memory. Flat stays below 200,000 vectors: there one exact
+    scan costs a few ms, under the encoder's time, and the full evaluation corpus (55,424) is far below.
+    """
+
+    approximate_from: int = 200_000  # vectors; at or above this the index is IVF-SQ8
+    lists_per_sqrt: float = 4.0  # nlist = lists_per_sqrt · √n, the usual rule of thumb for IVF
+    nprobe: int = 64  # lists visited per query
+    train_sample: int = 100_000  # vectors k-means trains on (≥ 39 per list, so FAISS does not warn)
+
+
+DEFAULT_TUNABLES = Tunables()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One index's type and parameters, as the manifest records them."""
+
+    kind: Kind
+    nlist: int = 0
+    nprobe: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        if self.kind == "flat":
+            return {"kind": "flat"}
+        return {"kind": self.kind, "nlist": self.nlist, "nprobe": self.nprobe}
+
+
+FLAT = Plan("flat")
+
+
+def choose(n: int, tunables: Tunables = DEFAULT_TUNABLES) -> Plan:
+    """Flat below the threshold; IVF-SQ8 at or above it, with at most one list per 39 vectors."""
+    if n < tunables.approximate_from or n < 39:
+        return FLAT
+    nlist = max(1, min(int(tunables.lists_per_sqrt * math.sqrt(n)), n // 39))
+    return Plan("ivf-sq8", nlist=nlist, nprobe=min(tunables.nprobe, nlist))
+
+
+def plan_from_json(data: Any) -> Plan:
+    """The manifest's plan; ValueError if it is not one this briefbot builds."""
+    if not isinstance(data, dict) or data.get("kind") not in KINDS:
+        raise ValueError("the manifest's 'vector_index' names no known index type")
+    if data["kind"] == "flat":
+        if set(data) != {"kind"}:
+            raise ValueError("the manifest's flat 'vector_index' has extra fields")
+        return FLAT
+    if set(data) != {"kind", "nlist", "nprobe"} or not all(
+        isinstance(data[k], int) and not isinstance(data[k], bool) and data[k] > 0 for k in ("nlist", "nprobe")
+    ) or data["nprobe"] > data["nlist"]:
+        raise ValueError("the manifest's 'vector_index' parameters are missing or malformed")
+    return Plan(data["kind"], nlist=data["nlist"], nprobe=data["nprobe"])
