@@ -63,7 +63,7 @@ class Snapshot:
         return plan_from_json(self.manifest.get("vector_index", FLAT.to_json()))
 
     def vector_rows(self) -> np.ndarray:
-        """Every row (as stored: SQ8 codes come back decoded, to within ~1e-3)."""
+        """Every row (as stored: an IVF's codes come back decoded, to within their precision)."""
         n = self.vectors.ntotal
         if n == 0:
             return np.zeros((0, int(self.manifest["dimension"])), dtype="float32")
@@ -90,7 +90,7 @@ def flat_index(vectors: np.ndarray) -> Any:
     return index
 
 
-def vector_index(vectors: np.ndarray, plan: Plan, train_sample: int = DEFAULT_TUNABLES.train_sample) -> Any:
+def vector_index(vectors: np.ndarray, plan: Plan, train_per_list: int = DEFAULT_TUNABLES.train_per_list) -> Any:
     """The index the plan names, holding the vectors (row position = unit id)."""
     if plan.kind == "flat":
         return flat_index(vectors)
@@ -98,14 +98,19 @@ def vector_index(vectors: np.ndarray, plan: Plan, train_sample: int = DEFAULT_TU
     data = np.ascontiguousarray(vectors, dtype="float32")
     dimension = int(data.shape[1])
     index = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(dimension), dimension, plan.nlist,
-                                          faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
+                                          _quantizer(plan), faiss.METRIC_INNER_PRODUCT)
     # k-means on an even sample: training on every row of a million costs minutes and gains nothing.
-    step = max(1, len(data) // train_sample)
+    step = max(1, len(data) // (train_per_list * plan.nlist))
     index.train(data[::step])
     index.add(data)
     index.make_direct_map()  # so rows can be read back by id (exact scans, incremental builds)
     index.nprobe = plan.nprobe
     return index
+
+
+def _quantizer(plan: Plan) -> int:
+    quantizer = _faiss().ScalarQuantizer
+    return int(quantizer.QT_fp16 if plan.codes == "fp16" else quantizer.QT_8bit)
 
 
 def _matches(index: Any, plan: Plan, dimension: int) -> bool:
@@ -114,7 +119,8 @@ def _matches(index: Any, plan: Plan, dimension: int) -> bool:
         return False
     if plan.kind == "flat":
         return isinstance(index, faiss.IndexFlat)
-    return isinstance(index, faiss.IndexIVFScalarQuantizer) and int(index.nlist) == plan.nlist
+    return (isinstance(index, faiss.IndexIVFScalarQuantizer) and int(index.nlist) == plan.nlist
+            and int(index.sq.qtype) == _quantizer(plan))
 
 
 def search_vectors(index: Any, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -161,7 +167,7 @@ def write_generation(
     with open(tmp / "units.jsonl", "w", encoding="utf-8") as out:
         for u in units:
             out.write(json.dumps(unit_to_json(u), ensure_ascii=False) + "\n")
-    _faiss().write_index(vector_index(vectors, plan, tunables.train_sample), str(tmp / "vectors.faiss"))
+    _faiss().write_index(vector_index(vectors, plan, tunables.train_per_list), str(tmp / "vectors.faiss"))
     _write_json(tmp / "manifest.json", manifest)  # last: a folder without it is not an index
     _fsync_dir(tmp)
     final = generations / gen_id

@@ -7,6 +7,7 @@ raises Damaged here, which the store turns into "damaged index: run `briefbot in
 
 from __future__ import annotations
 
+import sys
 from dataclasses import asdict, dataclass
 from typing import Any, get_args
 
@@ -154,7 +155,9 @@ def unit_from_json(row: Any) -> Unit:
     _need(isinstance(row, dict) and set(row) == _UNIT_KEYS, "a unit record has the wrong fields")
     _need(isinstance(row["file"], str) and _is_count(row["sentence"]) and isinstance(row["key"], str)
           and _strings(row["own"]) and _strings(row["context"]), "a unit record is malformed")
-    return Unit(row["file"], row["sentence"], row["key"], tuple(row["own"]), tuple(row["context"]))
+    # Interned: the same few words recur in every unit, and a large index would otherwise hold each a million times.
+    return Unit(row["file"], row["sentence"], row["key"], tuple(map(sys.intern, row["own"])),
+                tuple(map(sys.intern, row["context"])))
 
 
 def check_consistent(

@@ -1,9 +1,10 @@
 """Which FAISS index a collection gets, by its size, and with which search parameters (no faiss here).
 
 Below `Tunables.approximate_from` vectors the index is exact (a flat inner-product scan: nothing to
-train, nothing to lose). Above it, an inverted file of SQ8 codes: a quarter of flat's memory and a
-search that visits `nprobe` of `nlist` lists instead of every row. The plan is written into the
-manifest ("vector_index") and read back from it, so a loaded index is searched as it was built.
+train, nothing to lose). Above it, an inverted file (IVF) of scalar-quantized codes, fp16 (half of
+flat's memory) or SQ8 (a quarter), whose search visits `nprobe` of `nlist` lists instead of every row.
+The plan is written into the manifest ("vector_index") and read back from it, so a loaded index is
+searched as it was built.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
-__all__ = ["DEFAULT_TUNABLES", "FLAT", "Kind", "Plan", "Tunables", "choose", "plan_from_json"]
+__all__ = ["CODES", "DEFAULT_TUNABLES", "FLAT", "Codes", "Kind", "Plan", "Tunables", "choose", "plan_from_json"]
 
-Kind = Literal["flat", "ivf-sq8"]
-KINDS: tuple[Kind, ...] = ("flat", "ivf-sq8")
+Kind = Literal["flat", "ivf"]
+KINDS: tuple[Kind, ...] = ("flat", "ivf")
+Codes = Literal["fp16", "sq8"]
+CODES: tuple[Codes, ...] = ("fp16", "sq8")
 
 
 @dataclass(frozen=True)
@@ -28,10 +31,11 @@ class Tunables:
     scan costs a few ms, under the encoder's time, and the full evaluation corpus (55,424) is far below.
     """
 
-    approximate_from: int = 200_000  # vectors; at or above this the index is IVF-SQ8
-    lists_per_sqrt: float = 4.0  # nlist = lists_per_sqrt · √n, the usual rule of thumb for IVF
+    approximate_from: int = 200_000  # vectors; at or above this the index is an IVF
+    codes: Codes = "fp16"  # SQ8 stopped short of recall@10 0.98 at any nprobe (bench/scale.py)
+    lists_per_sqrt: float = 1.0  # nlist = lists_per_sqrt · √n, the low end of the usual 1–16 · √n
     nprobe: int = 64  # lists visited per query
-    train_sample: int = 100_000  # vectors k-means trains on (≥ 39 per list, so FAISS does not warn)
+    train_per_list: int = 64  # vectors k-means trains on, per list (FAISS warns below 39)
 
 
 DEFAULT_TUNABLES = Tunables()
@@ -44,22 +48,23 @@ class Plan:
     kind: Kind
     nlist: int = 0
     nprobe: int = 0
+    codes: Codes = "fp16"
 
     def to_json(self) -> dict[str, Any]:
         if self.kind == "flat":
             return {"kind": "flat"}
-        return {"kind": self.kind, "nlist": self.nlist, "nprobe": self.nprobe}
+        return {"kind": self.kind, "codes": self.codes, "nlist": self.nlist, "nprobe": self.nprobe}
 
 
 FLAT = Plan("flat")
 
 
 def choose(n: int, tunables: Tunables = DEFAULT_TUNABLES) -> Plan:
-    """Flat below the threshold; IVF-SQ8 at or above it, with at most one list per 39 vectors."""
+    """Flat below the threshold; an IVF at or above it, with at most one list per 39 vectors."""
     if n < tunables.approximate_from or n < 39:
         return FLAT
     nlist = max(1, min(int(tunables.lists_per_sqrt * math.sqrt(n)), n // 39))
-    return Plan("ivf-sq8", nlist=nlist, nprobe=min(tunables.nprobe, nlist))
+    return Plan("ivf", nlist=nlist, nprobe=min(tunables.nprobe, nlist), codes=tunables.codes)
 
 
 def plan_from_json(data: Any) -> Plan:
@@ -70,8 +75,8 @@ def plan_from_json(data: Any) -> Plan:
         if set(data) != {"kind"}:
             raise ValueError("the manifest's flat 'vector_index' has extra fields")
         return FLAT
-    if set(data) != {"kind", "nlist", "nprobe"} or not all(
+    if set(data) != {"kind", "codes", "nlist", "nprobe"} or data["codes"] not in CODES or not all(
         isinstance(data[k], int) and not isinstance(data[k], bool) and data[k] > 0 for k in ("nlist", "nprobe")
     ) or data["nprobe"] > data["nlist"]:
         raise ValueError("the manifest's 'vector_index' parameters are missing or malformed")
-    return Plan(data["kind"], nlist=data["nlist"], nprobe=data["nprobe"])
+    return Plan(data["kind"], nlist=data["nlist"], nprobe=data["nprobe"], codes=data["codes"])

@@ -1,9 +1,10 @@
-"""The FAISS index goes by size: flat for small collections, IVF-SQ8 above the threshold, as the manifest says."""
+"""The FAISS index goes by size: flat for small collections, an IVF above the threshold, as the manifest says."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from index.config import Settings
 from index.embed import FakeEmbedder
 from index.errors import IndexMismatch
 from index.library import Library
-from index.vector_plan import FLAT, Plan, Tunables, choose, plan_from_json
+from index.vector_plan import CODES, FLAT, Plan, Tunables, choose, plan_from_json
 
 DAMAGED = r"damaged index.*briefbot index build --full"
 SMALL_THRESHOLD = Tunables(approximate_from=100, nprobe=4)
@@ -38,10 +39,10 @@ def _folder(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.fixture
-def approximate(tmp_path: Path) -> tuple[Path, Path]:
+@pytest.fixture(params=CODES)
+def approximate(tmp_path: Path, request: pytest.FixtureRequest) -> tuple[Path, Path]:
     folder, idx = _folder(tmp_path), tmp_path / "idx"
-    build_index(folder, idx, FakeEmbedder(), tunables=SMALL_THRESHOLD)
+    build_index(folder, idx, FakeEmbedder(), tunables=replace(SMALL_THRESHOLD, codes=request.param))
     return folder, idx
 
 
@@ -55,17 +56,17 @@ def test_small_collections_pick_flat(seed_folder: Path, tmp_path: Path) -> None:
 
 def test_a_large_collection_picks_ivf_with_its_parameters() -> None:
     plan = choose(1_000_000)
-    assert plan.kind == "ivf-sq8" and plan.nlist == 4000 and plan.nprobe <= plan.nlist
+    assert plan.kind == "ivf" and plan.nlist == 1000 and plan.nprobe <= plan.nlist
     assert plan_from_json(plan.to_json()) == plan
 
 
-def test_a_forced_small_threshold_builds_ivf_which_round_trips_and_finds_flats_top1(
+def test_a_forced_small_threshold_builds_an_ivf_which_round_trips_and_finds_flats_top1(
     approximate: tuple[Path, Path],
 ) -> None:
     folder, idx = approximate
     snap = store.load(idx)
     plan = snap.plan
-    assert plan.kind == "ivf-sq8" and plan.nlist > 1 and plan.nprobe == 4
+    assert plan.kind == "ivf" and plan.nlist > 1 and plan.nprobe == 4
     assert snap.manifest["vector_index"] == plan.to_json()
     assert int(snap.vectors.nprobe) == plan.nprobe  # the search parameter comes back from the manifest
     assert snap.vectors.ntotal == len(snap.units) > 3 * len(PLACES) * len(TOPICS)
@@ -80,7 +81,7 @@ def test_a_forced_small_threshold_builds_ivf_which_round_trips_and_finds_flats_t
     assert clear.sum() > 50
     _, got = store.search_vectors(snap.vectors, queries[clear], 1)
     assert (got[:, 0] == want[clear, 0]).all()
-    decoded = snap.rows(np.array([0, 5, 9]))  # SQ8 codes read back by row id, close to what was stored
+    decoded = snap.rows(np.array([0, 5, 9]))  # the codes read back by row id, close to what was stored
     assert (np.sum(decoded * exact[[0, 5, 9]], axis=1) > 0.99).all()
 
     library = Library.open(Settings(briefings=folder, index=idx, model=embedder.name, cache=idx / "c"),
@@ -105,7 +106,10 @@ DAMAGE: dict[str, Callable[[dict[str, Any]], None]] = {
     "flat over an ivf file": lambda m: m.update(vector_index={"kind": "flat"}),
     "another nlist": lambda m: m["vector_index"].update(nlist=m["vector_index"]["nlist"] + 1,
                                                         nprobe=1),
-    "not an object": lambda m: m.update(vector_index="ivf-sq8"),
+    "not an object": lambda m: m.update(vector_index="ivf"),
+    "unknown codes": lambda m: m["vector_index"].update(codes="pq"),
+    "other codes than the file's": lambda m: m["vector_index"].update(
+        codes="sq8" if m["vector_index"]["codes"] == "fp16" else "fp16"),
 }
 
 
@@ -120,7 +124,7 @@ def test_a_damaged_index_type_says_damaged_and_what_to_run(approximate: tuple[Pa
 def test_an_ivf_manifest_over_a_flat_file_says_damaged(seed_folder: Path, tmp_path: Path) -> None:
     idx = tmp_path / "idx"
     build_index(seed_folder, idx, FakeEmbedder())
-    _edit(idx, lambda m: m.update(vector_index=Plan("ivf-sq8", nlist=1, nprobe=1).to_json()))
+    _edit(idx, lambda m: m.update(vector_index=Plan("ivf", nlist=1, nprobe=1).to_json()))
     with pytest.raises(IndexMismatch, match=DAMAGED):
         store.load(idx)
 
