@@ -25,6 +25,7 @@ from index.readers import SUPPORTED, read_data
 from index.records import Briefing, BuildReport, Sentence, Skipped
 from index.service import Progress
 from index.tokenize import tokens
+from index.vector_plan import DEFAULT_TUNABLES, Tunables
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ def build_index(
     full: bool = False,
     progress: Progress | None = None,
     limits: Limits | None = None,
+    tunables: Tunables = DEFAULT_TUNABLES,
 ) -> BuildReport:
     """Build beside the live index and swap it in; unchanged files and sentences are reused."""
     started = time.perf_counter()
@@ -97,7 +99,7 @@ def build_index(
         manifest = _manifest(embedder, read, units, skipped)
         if progress:
             progress("write", 0, 1)
-        store.write_generation(index_dir, manifest, parsed, units, vectors)
+        store.write_generation(index_dir, manifest, parsed, units, vectors, tunables)
         if progress:
             progress("write", 1, 1)
     return BuildReport(

@@ -51,7 +51,6 @@ class Searcher:
         self._idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self._idf_unknown = math.log(1 + n)
 
-        self._matrix = snapshot.vector_rows()  # a copy in memory for exact scans of a few documents
         by_file: dict[str, list[int]] = {}
         for i, u in enumerate(snapshot.units):
             by_file.setdefault(u.file, []).append(i)
@@ -98,7 +97,7 @@ class Searcher:
         query = self.query_vector(question)
         with stage("dense"):
             if rows is not None:
-                return _top(rows, self._matrix[rows] @ query, k)
+                return _top(rows, self.snapshot.rows(rows) @ query, k)
             scores, found = store.search_vectors(self.snapshot.vectors, query[None, :], k)
             return [(int(r), float(s)) for r, s in zip(found[0], scores[0], strict=True) if r >= 0]
 
@@ -143,7 +142,7 @@ class Searcher:
             return np.zeros(0, dtype="float32")
         query = self.query_vector(question)
         with stage("dense"):
-            return np.asarray(self._matrix[rows] @ query, dtype="float32")
+            return np.asarray(self.snapshot.rows(np.asarray(rows)) @ query, dtype="float32")
 
 
 def _top(rows: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:

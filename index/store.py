@@ -35,9 +35,10 @@ from index.stored import (
     unit_from_json,
     unit_to_json,
 )
+from index.vector_plan import DEFAULT_TUNABLES, FLAT, Plan, Tunables, choose, plan_from_json
 
 __all__ = ["SCHEMA_VERSION", "Snapshot", "Unit", "build_lock", "exists", "flat_index", "load", "search_vectors",
-           "write_generation"]
+           "vector_index", "write_generation"]
 
 SCHEMA_VERSION = 2  # 2: the manifest lists each record's characters and sentences
 _KEEP_GENERATIONS = 2
@@ -51,17 +52,28 @@ class Snapshot:
     manifest: dict[str, Any]
     briefings: dict[str, Briefing]
     units: tuple[Unit, ...]
-    vectors: Any  # faiss.IndexFlatIP
+    vectors: Any  # faiss.IndexFlatIP, or faiss.IndexIVFScalarQuantizer above the size threshold
 
     @property
     def model(self) -> str:
         return str(self.manifest["model"])
 
+    @property
+    def plan(self) -> Plan:
+        return plan_from_json(self.manifest.get("vector_index", FLAT.to_json()))
+
     def vector_rows(self) -> np.ndarray:
+        """Every row (as stored: an IVF's codes come back decoded, to within their precision)."""
         n = self.vectors.ntotal
         if n == 0:
             return np.zeros((0, int(self.manifest["dimension"])), dtype="float32")
         return np.asarray(self.vectors.reconstruct_n(0, n), dtype="float32")
+
+    def rows(self, ids: np.ndarray) -> np.ndarray:
+        """The given rows only: a million rows are never copied out whole to score a few."""
+        if not len(ids):
+            return np.zeros((0, int(self.manifest["dimension"])), dtype="float32")
+        return np.asarray(self.vectors.reconstruct_batch(np.asarray(ids, dtype=np.int64)), dtype="float32")
 
 
 def _faiss() -> Any:
@@ -76,6 +88,39 @@ def flat_index(vectors: np.ndarray) -> Any:
     if len(vectors):
         index.add(np.ascontiguousarray(vectors, dtype="float32"))
     return index
+
+
+def vector_index(vectors: np.ndarray, plan: Plan, train_per_list: int = DEFAULT_TUNABLES.train_per_list) -> Any:
+    """The index the plan names, holding the vectors (row position = unit id)."""
+    if plan.kind == "flat":
+        return flat_index(vectors)
+    faiss = _faiss()
+    data = np.ascontiguousarray(vectors, dtype="float32")
+    dimension = int(data.shape[1])
+    index = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(dimension), dimension, plan.nlist,
+                                          _quantizer(plan), faiss.METRIC_INNER_PRODUCT)
+    # k-means on an even sample: training on every row of a million costs minutes and gains nothing.
+    step = max(1, len(data) // (train_per_list * plan.nlist))
+    index.train(data[::step])
+    index.add(data)
+    index.make_direct_map()  # so rows can be read back by id (exact scans, incremental builds)
+    index.nprobe = plan.nprobe
+    return index
+
+
+def _quantizer(plan: Plan) -> int:
+    quantizer = _faiss().ScalarQuantizer
+    return int(quantizer.QT_fp16 if plan.codes == "fp16" else quantizer.QT_8bit)
+
+
+def _matches(index: Any, plan: Plan, dimension: int) -> bool:
+    faiss = _faiss()
+    if index.d != dimension or index.metric_type != faiss.METRIC_INNER_PRODUCT:
+        return False
+    if plan.kind == "flat":
+        return isinstance(index, faiss.IndexFlat)
+    return (isinstance(index, faiss.IndexIVFScalarQuantizer) and int(index.nlist) == plan.nlist
+            and int(index.sq.qtype) == _quantizer(plan))
 
 
 def search_vectors(index: Any, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -105,8 +150,11 @@ def write_generation(
     briefings: list[Briefing],
     units: list[Unit],
     vectors: np.ndarray,
+    tunables: Tunables = DEFAULT_TUNABLES,
 ) -> Path:
-    """Write a new generation beside the live one and point `current` at it."""
+    """Write a new generation beside the live one and point `current` at it; its index type goes by size."""
+    plan = choose(len(vectors), tunables)
+    manifest = {**manifest, "vector_index": plan.to_json()}
     generations = root / "generations"
     generations.mkdir(parents=True, exist_ok=True)
     _remove_unfinished(generations)
@@ -119,7 +167,7 @@ def write_generation(
     with open(tmp / "units.jsonl", "w", encoding="utf-8") as out:
         for u in units:
             out.write(json.dumps(unit_to_json(u), ensure_ascii=False) + "\n")
-    _faiss().write_index(flat_index(vectors), str(tmp / "vectors.faiss"))
+    _faiss().write_index(vector_index(vectors, plan, tunables.train_per_list), str(tmp / "vectors.faiss"))
     _write_json(tmp / "manifest.json", manifest)  # last: a folder without it is not an index
     _fsync_dir(tmp)
     final = generations / gen_id
@@ -192,10 +240,19 @@ def load(root: Path, expect_model: str | None = None) -> Snapshot:
             units = tuple(unit_from_json(json.loads(line)) for line in handle)
         vectors = _faiss().read_index(str(path / "vectors.faiss"))
         check_consistent(manifest, briefings, units, int(vectors.ntotal), int(vectors.d))
+        _searched_as_built(vectors, manifest)
     except (OSError, ValueError, RuntimeError, Damaged) as exc:
         raise _damaged(path, "index", exc) from exc
     return Snapshot(path=path, manifest=manifest, briefings={b.file: b for b in briefings}, units=units,
                     vectors=vectors)
+
+
+def _searched_as_built(index: Any, manifest: dict[str, Any]) -> None:
+    plan = plan_from_json(manifest.get("vector_index", FLAT.to_json()))
+    if not _matches(index, plan, int(manifest["dimension"])):
+        raise Damaged(f"vectors.faiss is not the {plan.kind} index the manifest records")
+    if plan.kind != "flat":
+        index.nprobe = plan.nprobe
 
 
 def _damaged(path: Path, what: str, exc: Exception) -> IndexMismatch:

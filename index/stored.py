@@ -7,10 +7,12 @@ raises Damaged here, which the store turns into "damaged index: run `briefbot in
 
 from __future__ import annotations
 
+import sys
 from dataclasses import asdict, dataclass
 from typing import Any, get_args
 
 from index.records import Briefing, Heading, Sentence, UnitKind
+from index.vector_plan import plan_from_json
 
 __all__ = ["Damaged", "Unit", "briefing_from_json", "briefing_to_json", "check_consistent", "check_manifest",
            "unit_from_json", "unit_to_json"]
@@ -82,6 +84,11 @@ def check_manifest(manifest: Any) -> dict[str, Any]:
     ):
         _need(key in manifest and ok(manifest[key]), f"the manifest's {key!r} is missing or malformed")
     _need(set(manifest["files"]) == set(manifest["records"]), "the manifest's files and records differ")
+    if "vector_index" in manifest:  # absent in generations written before it existed: those are flat
+        try:
+            plan_from_json(manifest["vector_index"])
+        except ValueError as exc:
+            raise Damaged(str(exc)) from None
     checked: dict[str, Any] = manifest
     return checked
 
@@ -148,7 +155,9 @@ def unit_from_json(row: Any) -> Unit:
     _need(isinstance(row, dict) and set(row) == _UNIT_KEYS, "a unit record has the wrong fields")
     _need(isinstance(row["file"], str) and _is_count(row["sentence"]) and isinstance(row["key"], str)
           and _strings(row["own"]) and _strings(row["context"]), "a unit record is malformed")
-    return Unit(row["file"], row["sentence"], row["key"], tuple(row["own"]), tuple(row["context"]))
+    # Interned: the same few words recur in every unit, and a large index would otherwise hold each a million times.
+    return Unit(row["file"], row["sentence"], row["key"], tuple(map(sys.intern, row["own"])),
+                tuple(map(sys.intern, row["context"])))
 
 
 def check_consistent(
