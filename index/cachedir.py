@@ -27,10 +27,27 @@ def is_complete(target: Path) -> bool:
     return (target / MARKER).is_file()
 
 
-def make_once(target: Path, make: Callable[[Path], dict[str, Any]]) -> Path:
-    """Run make(work) in a temp folder beside target, write its report as the marker, swap it in."""
+def make_once(
+    target: Path, make: Callable[[Path], dict[str, Any]], failure: Callable[[Exception], str] | None = None,
+) -> Path:
+    """Run make(work) in a temp folder beside target, write its report as the marker, swap it in.
+
+    With `failure`, any other error than ModelUnavailable (disk full, out of memory, a changed library)
+    becomes ModelUnavailable(failure(error)): a message that says what to check.
+    """
     if is_complete(target):
         return target
+    try:
+        return _make(target, make)
+    except ModelUnavailable:
+        raise
+    except Exception as error:
+        if failure is None:
+            raise
+        raise ModelUnavailable(failure(error)) from error
+
+
+def _make(target: Path, make: Callable[[Path], dict[str, Any]]) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temps(target)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent))

@@ -112,15 +112,10 @@ def ensure_default_model(settings: Settings, *, source: Path | None = None, log:
         report.update(_provenance(model_file), seconds=round(time.perf_counter() - started, 1))
         return report
 
-    try:
-        make_once(target, make)
-    except ModelUnavailable:
-        raise
-    except Exception as error:  # disk full, out of memory, a changed library: say what to check
-        raise ModelUnavailable(
-            f"Converting the embedding model failed ({type(error).__name__}: {error}). It needs about "
-            f"0.5 GB free in {target.parent} and 2 GB of memory; BRIEFBOT_CACHE moves the cache."
-        ) from error
+    make_once(target, make, failure=lambda error: (
+        f"Converting the embedding model failed ({type(error).__name__}: {error}). It needs about "
+        f"0.5 GB free in {target.parent} and 2 GB of memory; BRIEFBOT_CACHE moves the cache."
+    ))
     say(f"Embedding model ready in {time.perf_counter() - started:.1f} s.")
     return target
 

@@ -65,15 +65,10 @@ def ensure_onnx_model(settings: Settings, log: Log | None = None) -> Path:
                       versions={p: package_version(p) for p in ("onnxruntime", "onnx", "torch", "tokenizers")})
         return report
 
-    try:
-        make_once(target, make)
-    except ModelUnavailable:
-        raise
-    except Exception as error:  # disk full, out of memory, a changed library: say what to check
-        raise ModelUnavailable(
-            f"Exporting the embedding model to ONNX failed ({type(error).__name__}: {error}). It needs about "
-            f"1.1 GB free in {target.parent} and 2 GB of memory; BRIEFBOT_ENCODER=torch runs without it."
-        ) from error
+    make_once(target, make, failure=lambda error: (
+        f"Exporting the embedding model to ONNX failed ({type(error).__name__}: {error}). It needs about "
+        f"1.1 GB free in {target.parent} and 2 GB of memory; BRIEFBOT_ENCODER=torch runs without it."
+    ))
     ensure_cut_tokenizer(target / "tokenizer.json")
     say(f"ONNX model ready in {time.perf_counter() - started:.1f} s.")
     return target
