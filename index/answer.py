@@ -10,6 +10,7 @@ from index.evidence import documents_naming, squash
 from index.features import Candidate, candidates
 from index.figures import find_figures
 from index.history import figure_history
+from index.measures import names_measures
 from index.provenance import check_answer
 from index.question import Intent, understand
 from index.records import Answer, Briefing, Quote, Sentence, Source
@@ -27,6 +28,10 @@ class Weights:
     bench/sweep.py, the cosine floors by bench/calibrate.py, the rest never measured); "fitted" ranks by the
     logistic model of index/data/scorer.json (bench/fit_scorer.py, dev halves only) and refuses below its
     threshold, and then only `planned_fit` (a feature input), `support_depth` and `figure_words` below apply.
+    `measures` and `measure_depth` (index/measures.py) were set on the seed questions' dev half only,
+    `briefbot eval bench/questions_seed.jsonl --split dev`: refusal recall 0.5 → 0.75, false refusals 0.015 both,
+    top-1 0.806 → 0.821 at depth 2 (depths 2, 3, 5 alike; 1 refused one more answerable question); docs/quality.md
+    "Refusing a figure of another measure".
     """
 
     scorer: Scorer = DEFAULT_SCORER
@@ -44,6 +49,8 @@ class Weights:
     min_coverage: float = 1.0  # share of key terms the evidence's section must contain
     min_words: float = 0.0  # idf-weighted share of question words the evidence must contain
     min_fit: float = 0.5  # a figure question needs a figure of the asked kind
+    measures: bool = True  # a figure question naming a measure (GDP, 人口 …) needs a sentence naming it
+    measure_depth: int = 2  # … which may come from this far down the ranking (dev sweep 1,2,3,5: 2)
     min_dense_zh: float = 0.80  # cosine floors: cross-lingual matches score lower
     min_dense_en: float = 0.68
 
@@ -155,7 +162,9 @@ def _best(ranked: list[Scored], terms: list[str], intent: Intent, w: Weights) ->
         top = next((s for s in ranked[: w.support_depth] if s.sentence.kind != "heading"), None)
         model = bundled_scorer()
         return top if top is not None and model.answer_probability(dict(top.parts)) >= model.threshold else None
-    best = next((s for s in ranked[: w.support_depth] if _supported(s, terms, intent, w)), None)
+    # A question naming a measure may be answered a little further down, by a sentence that names it.
+    depth = max(w.support_depth, w.measure_depth) if _asks_measure(intent, w) else w.support_depth
+    best = next((s for s in ranked[:depth] if _supported(s, terms, intent, w)), None)
     return None if best is None else _figure_beside(best, ranked, intent, terms, w)
 
 
@@ -184,8 +193,16 @@ def _supported(best: Scored, terms: list[str], intent: Intent, w: Weights) -> bo
         return False
     if intent.lang == "zh" and best.words < w.min_words:
         return False
-    # A figure or a date question needs a sentence that holds one of the asked kind.
-    return not ((intent.wants_figure or intent.kind == "date") and best.fit < w.min_fit)
+    # A figure or a date question needs a sentence that holds one of the asked kind …
+    if (intent.wants_figure or intent.kind == "date") and best.fit < w.min_fit:
+        return False
+    # … and a figure of the measure asked for: an aid figure is not the GDP.
+    return not (_asks_measure(intent, w) and not names_measures(best.sentence.text, intent.measures))
+
+
+def _asks_measure(intent: Intent, w: Weights) -> bool:
+    """An amount or a count of a named measure (GDP, 人口 …): a rate of it is often worded apart from it."""
+    return w.measures and bool(intent.measures) and intent.kind in {"money", "count"}
 
 
 def _newest_first(ranked: list[Scored], best: Scored) -> list[Scored]:

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 
-__all__ = ["GlossaryTerm", "glossary_terms", "is_english"]
+__all__ = ["GlossaryTerm", "glossary_terms", "is_english", "phrase_pattern"]
 
 
 @dataclass(frozen=True)
@@ -77,11 +77,11 @@ def _entries() -> tuple[_Entry, ...]:
         if kind not in {"name", "term"}:
             raise ValueError(f"glossary.tsv: kind must be name or term, not {kind!r} ({line!r})")
         for phrase in filter(None, (p.strip().lower() for p in english.split(","))):
-            entries.append(_Entry(_phrase_pattern(phrase), chinese, kind == "name", len(phrase)))
+            entries.append(_Entry(phrase_pattern(phrase), chinese, kind == "name", len(phrase)))
     return tuple(sorted(entries, key=lambda e: -e.length))
 
 
-def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+def phrase_pattern(phrase: str) -> re.Pattern[str]:
     """Whole words; a hyphen or spaces between words alike ("fixed-asset" = "fixed asset"); a plural s allowed."""
     words = [re.escape(w) for w in re.split(r"[\s-]+", phrase)]
     return re.compile(r"(?<![a-z0-9])" + r"[\s-]+".join(words) + r"(?:e?s)?(?![a-z0-9])")

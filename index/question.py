@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from index.figures import figure_kind, find_dates, find_figures
 from index.glossary import is_english
+from index.measures import measures_named
 from index.tokenize import places, query_tokens, years
 
 __all__ = ["Intent", "sentence_fits", "understand"]
@@ -22,6 +23,7 @@ class Intent:
     years: tuple[int, ...]  # years the question names, in order
     wants_figure: bool  # the answer is a number with a unit
     unit_hint: str | None  # "元", "%", "家", "人", "亩" … when the question names one
+    measures: tuple[str, ...] = ()  # the statistics it names (index/measures.py): the answer must name them too
 
 
 _AREA_UNITS = ("平方公里", "公顷", "亩")
@@ -121,7 +123,7 @@ def understand(question: str) -> Intent:
     quantity = bool(_ZH_QUANTITY.search(question) if zh else _EN_QUANTITY.search(question.lower()))
     wants = kind in {"money", "count", "rate"} or (kind == "other" and (quantity or unit is not None))
     terms = tuple(query_tokens(question))
-    return Intent(kind, "zh" if zh else "en", terms, tuple(years(question)), wants, unit)
+    return Intent(kind, "zh" if zh else "en", terms, tuple(years(question)), wants, unit, measures_named(question))
 
 
 def _zh_kind(q: str) -> tuple[str, str | None]:

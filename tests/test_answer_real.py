@@ -75,6 +75,15 @@ def test_what_the_briefing_does_not_say_is_refused(library: Library, question: s
     assert not a.answered and not a.quotes and a.nearest
 
 
+def test_a_figure_of_another_measure_is_refused(library: Library) -> None:
+    # The GDP question once got "助力松阳消费帮扶超 1 亿元": verbatim, in the right place, but an aid figure.
+    a = library.ask("松阳县的GDP是多少？")
+    assert not a.answered and not a.quotes and a.nearest
+    # A question naming no listed measure is answered as before.
+    b = library.ask("消薄飞地累计返利多少？")
+    assert b.answered and "累计返利 932.7 万元" in b.quotes[0].text
+
+
 def test_seed_quality_stays_above_the_floor(library: Library) -> None:
     score = Score("hybrid")
     # The floor was measured on the own questions; the blind ones are reported apart and never tuned on.

@@ -1,0 +1,50 @@
+"""The measures a figure question names: an answer must name the same one ("GDP" is not an aid figure)."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.measures import measures_named, names_measures
+from index.question import understand
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("松阳县的GDP是多少？", ("gdp",)),
+        ("松阳县的ｇｄｐ是多少？", ("gdp",)),  # full-width letters fold to the same word
+        ("松阳县地区生产总值是多少？", ("gdp",)),
+        ("横樟村有多少户籍人口？", ("population",)),
+        ("横樟村一年的旅游收入是多少？", ("income",)),
+        ("横樟村年均接待游客多少人次？", ("visitors",)),
+        ("What is the population of Songyang County?", ("population",)),
+        ("What is Songyang's GDP?", ("gdp",)),
+        ("How many tourists visited Hengzhang?", ("visitors",)),
+        ("消薄飞地累计返利多少？", ()),  # names no statistic of the list: nothing more is required
+        ("余姚派出了多少技术人才？", ()),
+        ("How much has the enclave returned?", ()),
+    ],
+)
+def test_the_measure_a_question_names(question: str, expected: tuple[str, ...]) -> None:
+    assert measures_named(question) == expected
+    assert understand(question).measures == expected
+
+
+def test_an_english_phrase_is_matched_as_a_whole_word() -> None:
+    assert measures_named("What does the currency reform cover?") == ()  # not "rent" inside "currency"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names", "expected"),
+    [
+        ("2017 年以来，共到位援建资金 1264.5 万元，助力松阳消费帮扶超 1 亿元。", ("gdp",), False),
+        ("全县实现地区生产总值 180 亿元。", ("gdp",), True),
+        ("年均接待游客约 2 万人次。", ("population",), False),
+        ("年均接待游客约 2 万人次。", ("visitors",), True),
+        ("并投资 1060 万元配套建设综合休闲广场。", ("income",), False),
+        ("直接带动村集体每年增收20余万元；", ("income",), True),
+        ("任何一句话", (), True),  # no measure asked: nothing to name
+    ],
+)
+def test_a_sentence_names_the_measure(sentence: str, names: tuple[str, ...], expected: bool) -> None:
+    assert names_measures(sentence, names) is expected
