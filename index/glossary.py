@@ -12,7 +12,8 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from importlib import resources
+
+from index.datafiles import tsv_rows
 
 __all__ = ["GlossaryTerm", "glossary_terms", "is_english", "phrase_pattern"]
 
@@ -68,14 +69,10 @@ def glossary_terms(question: str) -> list[GlossaryTerm]:
 @functools.cache
 def _entries() -> tuple[_Entry, ...]:
     """The glossary, read once per process, longest phrase first."""
-    raw = resources.files("index").joinpath("data/glossary.tsv").read_text(encoding="utf-8")
     entries: list[_Entry] = []
-    for line in raw.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        english, chinese, kind = line.split("\t")
+    for english, chinese, kind in tsv_rows("glossary.tsv", 3):
         if kind not in {"name", "term"}:
-            raise ValueError(f"glossary.tsv: kind must be name or term, not {kind!r} ({line!r})")
+            raise ValueError(f"glossary.tsv: kind must be name or term, not {kind!r} ({english!r})")
         for phrase in filter(None, (p.strip().lower() for p in english.split(","))):
             entries.append(_Entry(phrase_pattern(phrase), chinese, kind == "name", len(phrase)))
     return tuple(sorted(entries, key=lambda e: -e.length))

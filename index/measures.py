@@ -11,8 +11,8 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from importlib import resources
 
+from index.datafiles import tsv_rows
 from index.glossary import is_english, phrase_pattern
 
 __all__ = ["Measure", "measures_named", "names_measures"]
@@ -49,12 +49,8 @@ def _fold(text: str) -> str:
 @functools.cache
 def _measures() -> tuple[Measure, ...]:
     """measures.tsv, read once per process."""
-    raw = resources.files("index").joinpath("data/measures.tsv").read_text(encoding="utf-8")
     out: list[Measure] = []
-    for line in raw.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        name, chinese, english = line.split("\t")
+    for name, chinese, english in tsv_rows("measures.tsv", 3):
         out.append(Measure(
             name,
             tuple(_fold(w.strip()) for w in chinese.split(",") if w.strip()),
