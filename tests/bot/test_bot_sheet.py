@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import io
 import signal
-import sys
 from pathlib import Path
 
 import docx
@@ -14,7 +13,8 @@ import pytest
 from conftest import ALICE, BOB, CITATION_10, STRANGER, Harness, running
 from fake_service import FakeService
 from fake_telegram import Call, FakeTelegram
-from test_serve import ROOT, _serve_env
+from serve_process import start_serve
+from test_serve import _serve_env
 
 from bot.config import BotSettings
 from bot.sheet_store import MAX_ITEMS, SheetStore
@@ -165,24 +165,6 @@ def test_the_store_keeps_every_field_of_an_answer(tmp_path: Path) -> None:
     assert store.items(ALICE) == []
 
 
-async def _serve(env: dict[str, str], fake: FakeTelegram, startup_timeout: float) -> asyncio.subprocess.Process:
-    """Start `briefbot serve` and wait until it polls."""
-    mark = fake.mark()
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "serve", cwd=ROOT, env=env,
-                                                   stdout=asyncio.subprocess.DEVNULL,
-                                                   stderr=asyncio.subprocess.PIPE)
-    ready = asyncio.ensure_future(fake.wait_for("setMyCommands", timeout=startup_timeout,
-                                                where=lambda c: c.seq >= mark))
-    exited = asyncio.ensure_future(process.wait())
-    await asyncio.wait({ready, exited}, return_when=asyncio.FIRST_COMPLETED)
-    if not ready.done():
-        ready.cancel()
-        err = (await process.stderr.read()).decode() if process.stderr else ""
-        pytest.fail(f"serve exited with {process.returncode} before polling:\n{err[-3000:]}")
-    exited.cancel()
-    return process
-
-
 async def _stop(process: asyncio.subprocess.Process) -> None:
     if process.returncode is None:
         process.send_signal(signal.SIGTERM)
@@ -205,12 +187,12 @@ async def _ask_and_collect(fake: FakeTelegram, question: str) -> str:
 async def _sheet_across_a_restart(fake: FakeTelegram, tmp_path: Path, model: str | None,
                                   startup_timeout: float) -> list[tuple[str, str]]:
     env = _serve_env(fake, tmp_path, model=model)
-    process = await _serve(env, fake, startup_timeout)
+    process = await start_serve(env, fake, startup_timeout)
     try:
         for question in QUESTIONS:
             assert (await _ask_and_collect(fake, question)).startswith("已加入会议材料")
         await _stop(process)
-        process = await _serve(env, fake, startup_timeout)  # a new process over the same files
+        process = await start_serve(env, fake, startup_timeout)  # a new process over the same files
         mark = fake.mark()
         fake.command("/sheet docx", user=ALICE)
         [sent] = await fake.wait_for("sendDocument", timeout=120, where=lambda c: c.seq >= mark)

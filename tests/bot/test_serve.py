@@ -7,12 +7,12 @@ import importlib.util
 import os
 import shutil
 import signal
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import ALICE, env_for
 from fake_telegram import FakeTelegram
+from serve_process import start_serve
 
 from bot.serve import document_reader, run
 from index.config import Settings
@@ -46,23 +46,13 @@ def _serve_env(fake: FakeTelegram, tmp_path: Path, model: str | None) -> dict[st
 
 async def _serve_and_ask(fake: FakeTelegram, env: dict[str, str], startup_timeout: float) -> str:
     """Start `briefbot serve`, ask one private question, stop it with SIGTERM; return the answer text."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "serve", cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )
+    process = await start_serve(env, fake, startup_timeout, keep_stdout=True)
     try:
-        ready = asyncio.ensure_future(fake.wait_for("setMyCommands", timeout=startup_timeout))
-        exited = asyncio.ensure_future(process.wait())
-        await asyncio.wait({ready, exited}, return_when=asyncio.FIRST_COMPLETED)
-        if not ready.done():
-            ready.cancel()
-            err = (await process.stderr.read()).decode() if process.stderr else ""
-            pytest.fail(f"serve exited with {process.returncode} before polling:\n{err[-3000:]}")
         question = fake.message("消薄飞地累计返利多少？", user=ALICE)
         [reply] = await fake.wait_for("sendMessage", timeout=120,
                                       where=lambda c: c.reply_to == question["message_id"])
         process.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(exited, 30)
+        await asyncio.wait_for(process.wait(), 30)
         assert process.returncode == 0
         out = b"".join([await process.stdout.read(), await process.stderr.read()]).decode()  # type: ignore[union-attr]
         assert fake.token not in out and fake.token.split(":")[1] not in out
