@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from index.figures import normalise_number
-from index.glossary import glossary_terms
+from index.glossary import glossary_terms, is_english
+from index.synonyms import documents_words
 
 __all__ = ["keep_cache_in", "key_terms", "places", "query_tokens", "tokens", "years"]
 
@@ -97,12 +98,15 @@ def tokens(text: str) -> list[str]:
 
 
 def query_tokens(text: str) -> list[str]:
-    """Question tokens: content words only, each once; English aliases and glossary phrases add their Chinese words."""
+    """Question tokens: content words only, each once; English aliases and glossary phrases add their Chinese words,
+    everyday Chinese words the documents' words for them (index/synonyms.py)."""
     v = _load()
     found = [t for t in tokens(text) if t not in _ZH_STOP and t not in _EN_STOP]
     low = _normalise(text)
     found += [word for pattern, word in v.aliases if pattern.search(low)]
     found += [t for term in glossary_terms(text) for t in tokens(term.chinese) if t not in _ZH_STOP]
+    if not is_english(text):
+        found += [t for word in documents_words(text) for t in tokens(word) if t not in _ZH_STOP]
     found += [t for word in found[:] if word in v.tags for t in _expand(v, word) if t != word]
     return list(dict.fromkeys(found))
 
