@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from index.cite import citation, source_of
 from index.config import DEFAULT_SCORER, Scorer
+from index.direction import goes_the_other_way
 from index.evidence import documents_naming, squash
 from index.features import Candidate, candidates
 from index.figures import find_figures
@@ -51,6 +52,10 @@ class Weights:
     min_fit: float = 0.5  # a figure question needs a figure of the asked kind
     measures: bool = True  # a figure question naming a measure (GDP, 人口 …) needs a sentence naming it
     measure_depth: int = 2  # … which may come from this far down the ranking (dev sweep 1,2,3,5: 2)
+    # A flow between places is not answered by the flow back (index/direction.py). Set on the seed dev half,
+    # `briefbot eval bench/questions_seed.jsonl --split dev` (with index/data/synonyms.tsv): refusal recall
+    # 0.75 → 0.875, false refusals 0.015 both, top-1 0.881 both.
+    direction: bool = True
     min_dense_zh: float = 0.80  # cosine floors: cross-lingual matches score lower
     min_dense_en: float = 0.68
 
@@ -195,6 +200,8 @@ def _supported(best: Scored, terms: list[str], intent: Intent, w: Weights) -> bo
         return False
     # A figure or a date question needs a sentence that holds one of the asked kind …
     if (intent.wants_figure or intent.kind == "date") and best.fit < w.min_fit:
+        return False
+    if w.direction and intent.flow is not None and goes_the_other_way(intent.flow, best.sentence.text):
         return False
     # … and a figure of the measure asked for: an aid figure is not the GDP.
     return not (_asks_measure(intent, w) and not names_measures(best.sentence.text, intent.measures))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.direction import flow
 from index.figures import figure_kind, find_dates, find_figures
 from index.glossary import is_english
 from index.measures import measures_named
@@ -24,6 +25,7 @@ class Intent:
     wants_figure: bool  # the answer is a number with a unit
     unit_hint: str | None  # "元", "%", "家", "人", "亩" … when the question names one
     measures: tuple[str, ...] = ()  # the statistics it names (index/measures.py): the answer must name them too
+    flow: tuple[str, str] | None = None  # (from, to) when it asks about a flow between places (index/direction.py)
 
 
 _AREA_UNITS = ("平方公里", "公顷", "亩")
@@ -79,7 +81,7 @@ _EN_MONEY = re.compile(
     r"\bhow much\b|\bamount\b|\bfund(?:s|ing|ed)?\b|\binvest(?:ed|ment|ments)?\b|\bmoney\b|\brevenue\b"
     r"|\bsales\b|\bincome\b|\brebates?\b|\byuan\b|\brmb\b|\bspen[dt]\b|\bbudget\b|\bsubsid(?:y|ies)\b"
     r"|\bdonat(?:ed|ions?)\b|\bgdp\b|\bgross domestic product\b|\beconomic output\b|\boutput value\b"
-    r"|\btotal value\b|\bworth\b"
+    r"|\btotal value\b|\bworth\b|\brent(?:s|al)?\b"
 )
 _AREA_WORDS = re.compile(r"面积|土地|用地|\b(?:land|area|acres?|mu|hectares?|square kilomet(?:er|re)s?)\b")
 _EN_MATERIAL = re.compile(r"\b(?:grain|crops?|electricity|power|energy|water|coal|steel|tons?|tonnes?)\b")
@@ -123,7 +125,8 @@ def understand(question: str) -> Intent:
     quantity = bool(_ZH_QUANTITY.search(question) if zh else _EN_QUANTITY.search(question.lower()))
     wants = kind in {"money", "count", "rate"} or (kind == "other" and (quantity or unit is not None))
     terms = tuple(query_tokens(question))
-    return Intent(kind, "zh" if zh else "en", terms, tuple(years(question)), wants, unit, measures_named(question))
+    return Intent(kind, "zh" if zh else "en", terms, tuple(years(question)), wants, unit, measures_named(question),
+                  flow(question) if zh else None)
 
 
 def _zh_kind(q: str) -> tuple[str, str | None]:

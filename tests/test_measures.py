@@ -48,3 +48,8 @@ def test_an_english_phrase_is_matched_as_a_whole_word() -> None:
 )
 def test_a_sentence_names_the_measure(sentence: str, names: tuple[str, ...], expected: bool) -> None:
     assert names_measures(sentence, names) is expected
+
+
+def test_a_rent_question_asks_for_an_amount_of_the_rent_measure() -> None:
+    intent = understand("What is the rent per square metre at the enclave?")
+    assert (intent.kind, intent.measures) == ("money", ("rent",))
