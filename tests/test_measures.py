@@ -53,3 +53,8 @@ def test_a_sentence_names_the_measure(sentence: str, names: tuple[str, ...], exp
 def test_a_rent_question_asks_for_an_amount_of_the_rent_measure() -> None:
     intent = understand("What is the rent per square metre at the enclave?")
     assert (intent.kind, intent.measures) == ("money", ("rent",))
+
+
+def test_a_verb_of_selling_names_no_measure() -> None:
+    # 卖 is no statistic's name: a question saying it may ask for a figure the documents name otherwise
+    assert measures_named("松阳的茶叶在余姚卖了多少？") == ()
