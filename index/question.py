@@ -33,7 +33,10 @@ _PERSON_UNITS = ("人次", "人", "名", "位")
 
 # Chinese cues, tried in this order.
 _ZH_REASON = re.compile(r"为什么|为何|原因|何故|缘何|(?<!项)目的|用意")
-_ZH_DATE = re.compile(r"什么时候|何时|哪一?天|哪一?年|几月|几号|什么时间|哪个月|哪一?日|日期")
+_ZH_DATE = re.compile(
+    # "…访华时间？", "…举办时间": a question ending in 时间 asks a date; "多长时间" asks a duration.
+    r"什么时候|何时|哪一?天|哪一?年|几月|几号|什么时间|哪个月|哪一?日|日期|(?<![长少段])时间\s*[？?]?\s*$"
+)
 _ZH_PERSON = re.compile(
     r"谁|哪位|何人|哪些人(?!次)|(?:哪些|哪个|哪家|什么)\w{0,4}?(?:单位|部门|机构|平台|组织|力量|企业|公司)"
 )

@@ -31,6 +31,9 @@ QUESTIONS: list[tuple[str, str, bool, str | None]] = [
     ("谁对余姚山海协作作出批示", "person", False, None),
     ("这期简报是什么时候印发的", "date", False, None),
     ("乡伴树蛙部落哪一年投入运营", "date", False, None),
+    ("马克龙访华时间？", "date", False, None),  # a question ending in 时间 asks when
+    ("产业飞地二期开工时间", "date", False, None),
+    ("培训持续多长时间？", "other", True, None),  # … but 多长时间 asks how long
     ("余姚如何推动松阳乡村振兴", "way", False, None),
     ("援建资金怎么使用", "way", False, None),
     ("通过什么方式分配投资利益", "way", False, None),
