@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.cite import doc_label
-from index.evidence import PLAN_SECTION, SEVERAL_YEARS, TARGET, evidence_label, other_years, report_year, squash
+from index.doc_profiles import profile_of
+from index.evidence import squash
 from index.figures import find_figures
+from index.plans import asks_for_plan, other_years, plan_wording
 from index.query import Query
 from index.question import Intent, sentence_fits
 from index.records import Briefing, Sentence
@@ -81,7 +83,7 @@ def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: f
         in_context = sum(v for t, v in words.items() if t in own or t in context) / total
         coverage = _coverage(searcher, b, s, query.terms, intent)
         fit = sentence_fits(intent, s.text)
-        planned = bool(intent.wants_figure and not TARGET.search(query.text) and _planned(b, s, intent, query.text))
+        planned = intent.wants_figure and not asks_for_plan(query.text) and _planned(b, s, query)
         values = {
             "fused": fused.get(r, 0.0), "fused_rank": rank.get(r, 0.0), "dense": dense[r],
             "dense_en": dense[r] if intent.lang == "en" else 0.0, "lexical": lexical.get(r, 0.0),
@@ -99,7 +101,7 @@ def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: f
 
 def _coverage(searcher: Searcher, b: Briefing, s: Sentence, terms: tuple[str, ...], intent: Intent) -> float:
     where = (
-        squash(" ".join([s.text, evidence_label(b), " ".join(s.section_titles), " ".join(b.articles)]))
+        squash(" ".join([s.text, profile_of(b).evidence_label(b), " ".join(s.section_titles), " ".join(b.articles)]))
         + searcher.section_text(b.file, s.section)
     )
     if intent.years and other_years(s.section_titles, intent.years):
@@ -107,12 +109,9 @@ def _coverage(searcher: Searcher, b: Briefing, s: Sentence, terms: tuple[str, ..
     return sum(1 for t in terms if t in where) / len(terms) if terms else 1.0
 
 
-def _planned(b: Briefing, s: Sentence, intent: Intent, question: str) -> bool:
-    return bool(
-        TARGET.search(s.text) or PLAN_SECTION.search(" ".join(s.section_titles))
-        or report_year(b) in intent.years  # the 2025 report only plans 2025: its results are 2024's
-        or (intent.years and SEVERAL_YEARS.search(s.text) and not SEVERAL_YEARS.search(question))
-    )
+def _planned(b: Briefing, s: Sentence, query: Query) -> bool:
+    """A plan where a result is asked for: by its wording, or because the document's kind says so."""
+    return plan_wording(s, query) or profile_of(b).plans_only(query.intent.years)
 
 
 def same_section(searcher: Searcher, a: int, b: int) -> bool:

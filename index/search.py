@@ -11,8 +11,9 @@ from typing import Literal
 import numpy as np
 
 from index import store
+from index.doc_profiles import evidence_label
 from index.embed import Embedder
-from index.evidence import evidence_label, squash
+from index.evidence import squash
 from index.lexical import Lexical
 from index.profile import stage
 from index.query import Query
