@@ -19,9 +19,6 @@ __all__ = ["PLAIN", "DocProfile", "Plain", "WorkReport", "evidence_label", "prof
 class DocProfile(Protocol):
     """The questions the answer path may ask about a document's kind."""
 
-    @property
-    def kind(self) -> str: ...
-
     def evidence_label(self, b: Briefing) -> str:
         """The document's name as evidence for a question's years and places."""
         ...

@@ -14,8 +14,6 @@ __all__ = ["PLAIN", "Plain"]
 class Plain:
     """Briefings, notes, news: named by title, issue and year; no year is implied by the document's kind."""
 
-    kind: str = "plain"
-
     def evidence_label(self, b: Briefing) -> str:
         return doc_label(b)
 

@@ -17,7 +17,6 @@ __all__ = ["WorkReport", "detect_work_report"]
 @dataclass(frozen=True)
 class WorkReport:
     year: int  # the year the report plans (its title's); its results are year - 1's
-    kind: str = "work report"
 
     def evidence_label(self, b: Briefing) -> str:
         """The title and file name with their year replaced by the year reviewed.
