@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Protocol
 
 import numpy as np
@@ -34,15 +33,20 @@ class Query:
     terms: tuple[str, ...]  # key terms (places, programmes, years) without spaces: what the evidence must name
     words: Mapping[str, float]  # each token weighed by its rarity in the index (idf)
     encode: Callable[[str], np.ndarray] = field(repr=False, compare=False)
+    # Filled on first use. Not functools.cached_property: on Python 3.11 it holds one lock for every instance,
+    # which would make the bot's concurrent questions wait for each other's encoding.
+    _vector: list[np.ndarray] = field(default_factory=list, init=False, repr=False, compare=False)
 
     @property
     def language(self) -> str:
         return self.intent.lang
 
-    @cached_property
+    @property
     def vector(self) -> np.ndarray:
         """The question's embedding, encoded on first use (a lexical-only search never pays for it)."""
-        return self.encode(self.text)
+        if not self._vector:
+            self._vector.append(self.encode(self.text))
+        return self._vector[0]
 
 
 def make_query(text: str, corpus: Corpus) -> Query:
