@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.cite import doc_label
-from index.doc_profiles import profile_of
+from index.doc_profiles import evidence_label, profile_of
 from index.evidence import squash
 from index.figures import find_figures
 from index.plans import asks_for_plan, other_years, plan_wording
@@ -101,7 +101,7 @@ def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: f
 
 def _coverage(searcher: Searcher, b: Briefing, s: Sentence, terms: tuple[str, ...], intent: Intent) -> float:
     where = (
-        squash(" ".join([s.text, profile_of(b).evidence_label(b), " ".join(s.section_titles), " ".join(b.articles)]))
+        squash(" ".join([s.text, evidence_label(b), " ".join(s.section_titles), " ".join(b.articles)]))
         + searcher.section_text(b.file, s.section)
     )
     if intent.years and other_years(s.section_titles, intent.years):
