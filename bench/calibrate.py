@@ -12,17 +12,17 @@ from index.answer import Weights, question_candidates, rescore
 from index.config import Settings
 from index.evaluate import load_questions
 from index.library import Library
-from index.question import understand
+from index.query import make_query
 
 
 def main() -> None:
     lib = Library.open(Settings.from_env())
     for q in load_questions(Path(p) for p in sys.argv[1:]):
-        intent = understand(q.question)
-        ranked = rescore(question_candidates(q.question, lib.searcher), Weights())
+        query = make_query(q.question, lib.searcher)
+        ranked = rescore(question_candidates(query, lib.searcher), Weights())
         b = ranked[0]
         ok = q.file == b.briefing.file and any(g in b.sentence.text for g in q.gold)
-        print(f"{q.id:10} {'A' if q.answerable else 'U'} {'ok' if ok else '--'} {intent.lang} "
+        print(f"{q.id:10} {'A' if q.answerable else 'U'} {'ok' if ok else '--'} {query.language} "
               f"dense={b.dense:.3f} words={b.words:.2f} cov={b.coverage:.2f} fit={b.fit:.2f} "
               f"kind={b.sentence.kind[:4]} {q.question[:30]}")
 

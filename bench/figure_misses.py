@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from index.config import Settings
-from index.evaluate import _figure_ok, answer_outcome, load_questions
+from index.evaluate import answer_outcome, figure_ok, load_questions
 from index.library import Library
 
 
@@ -16,7 +16,7 @@ def main() -> None:
         if not q.figure:
             continue
         o = answer_outcome(lib, q.question)
-        if not _figure_ok(q.figure, o.figure):
+        if not figure_ok(q.figure, o.figure):
             right = bool(o.ranked) and q.file == o.ranked[0][0] and any(g in o.ranked[0][1] for g in q.gold)
             got = o.figure and (o.figure["text"], o.figure["value"], o.figure["unit"])
             print(q.id, "sentence ok" if right else "sentence wrong", q.figure["text"], "| got", got, q.question[:30])

@@ -40,13 +40,14 @@ def collect(paths: list[Path], out: Path, name: str | None = None) -> None:
     from index.evaluate import load_questions
     from index.gold import found_at
     from index.library import Library, validate_question
+    from index.query import make_query
     from index.splits import in_split
 
     lib = Library.open(Settings.from_env())
     lines = []
     for path in paths:
         for q in in_split(load_questions([path]), "dev", lambda q: q.id):
-            found = question_candidates(validate_question(q.question), lib.searcher)
+            found = question_candidates(make_query(validate_question(q.question), lib.searcher), lib.searcher)
             rows = [
                 [int(q.answerable and found_at([(c.briefing.file, c.sentence.text)], q.file, q.parts or (q.gold,))
                      == 1), *(round(c.values[f], DIGITS) for f in FEATURES)]

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from index import store  # noqa: E402
-from index.build import _key, context_tokens, unit_text  # noqa: E402
+from index.build import context_tokens, unit_key, unit_text  # noqa: E402
 from index.config import Settings  # noqa: E402
 from index.embed import load_embedder  # noqa: E402
 from index.parse import parse_briefing  # noqa: E402
@@ -74,7 +74,7 @@ def collection(base: list[Briefing], want: int, model: str) -> tuple[list[Briefi
             briefings.append(c)
             for s in c.sentences:
                 text = unit_text(c, s)
-                units.append(store.Unit(c.file, s.index, _key(model, text), own[(b.file, s.index)],
+                units.append(store.Unit(c.file, s.index, unit_key(model, text), own[(b.file, s.index)],
                                         context_tokens(c, s)))
                 if copy == 0:
                     texts.append(text)

@@ -7,18 +7,18 @@ from dataclasses import dataclass
 from index.cite import citation, source_of
 from index.config import DEFAULT_SCORER, Scorer
 from index.direction import goes_the_other_way
-from index.evidence import documents_naming, squash
+from index.evidence import documents_naming
 from index.features import Candidate, candidates
 from index.figures import figure_kind, find_figures
 from index.history import figure_history
 from index.measures import names_measures
 from index.provenance import check_answer
-from index.question import Intent, understand
+from index.query import Query, make_query
+from index.question import Intent
 from index.records import Answer, Briefing, Quote, Sentence, Source
 from index.scorer import bundled_scorer
 from index.search import Mode, Searcher
 from index.span import figure_match, pick_figure, tightest_span
-from index.tokenize import key_terms, query_tokens
 
 
 @dataclass(frozen=True)
@@ -81,10 +81,9 @@ def build_answer(
 ) -> Answer:
     """Answer one (already validated) question from one snapshot; every quote is verbatim."""
     w = weights or Weights()
-    intent = understand(question)
-    terms = [squash(t) for t in key_terms(question)]
-    words = question_words(searcher, question)
-    ranked = rescore(question_candidates(question, searcher, mode, w), w)
+    query = make_query(question, searcher)
+    intent, terms, words = query.intent, list(query.terms), dict(query.words)
+    ranked = rescore(question_candidates(query, searcher, mode, w), w)
     if not ranked:
         return Answer(question=question, answered=False, answer=None, figure=None, quotes=())
     # The answer is the best candidate whose evidence holds up; higher-scored ones without it are passed over.
@@ -125,20 +124,12 @@ def build_answer(
     return answer
 
 
-def question_words(searcher: Searcher, question: str) -> dict[str, float]:
-    """The question's search words, each weighed by how rare it is in the index."""
-    return {t: searcher.idf(t) for t in query_tokens(question)}
-
-
 def question_candidates(
-    question: str, searcher: Searcher, mode: Mode = "hybrid", weights: Weights | None = None
+    query: Query, searcher: Searcher, mode: Mode = "hybrid", weights: Weights | None = None
 ) -> list[Candidate]:
     """The sentences that may answer a question, with their features (what both scorers rank)."""
-    intent = understand(question)
-    terms = [squash(t) for t in key_terms(question)]
-    hits = searcher.search(question, k=30, mode=mode, files=documents_naming(searcher, terms))
-    words = question_words(searcher, question)
-    return candidates(searcher, question, hits, intent, terms, words, (weights or Weights()).planned_fit)
+    hits = searcher.search(query, k=30, mode=mode, files=documents_naming(searcher, list(query.terms)))
+    return candidates(searcher, query, hits, (weights or Weights()).planned_fit)
 
 
 def rescore(found: list[Candidate], w: Weights) -> list[Scored]:

@@ -56,7 +56,8 @@ def _tokens_cached(text: str) -> tuple[str, ...]:
     return tuple(tokens(text))
 
 
-def _key(model: str, text: str) -> str:
+def unit_key(model: str, text: str) -> str:
+    """Where a unit's vector is kept: the same embedded text in the same model is embedded once."""
     return hashlib.sha1(f"{model}\x00{text}".encode()).hexdigest()
 
 
@@ -93,7 +94,7 @@ def build_index(
             for s in b.sentences:
                 text = unit_text(b, s)
                 own = tuple(tokens(s.text))
-                units.append(store.Unit(b.file, s.index, _key(embedder.name, text), own, context_tokens(b, s)))
+                units.append(store.Unit(b.file, s.index, unit_key(embedder.name, text), own, context_tokens(b, s)))
                 texts.append(text)
         vectors, embedded = _vectors(units, texts, embedder, previous, progress)
         manifest = _manifest(embedder, read, units, skipped)

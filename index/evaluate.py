@@ -17,6 +17,7 @@ from index.config import Settings
 from index.gold import found_at
 from index.library import Library, validate_question
 from index.profile import STAGES, collect, stage
+from index.query import make_query
 from index.render import format_answer, json_text
 from index.search import Mode
 from index.splits import in_split, report_groups, split_of
@@ -58,7 +59,7 @@ class Score:
         self.rows.append({
             "id": q.id, "split": split_of(q.id), "origin": q.origin, "lang": q.lang,
             "answerable": q.answerable, "refused": out.refused, "rank": rank, "ms": out.ms,
-            "figure_expected": q.figure is not None, "figure_ok": _figure_ok(q.figure, out.figure),
+            "figure_expected": q.figure is not None, "figure_ok": figure_ok(q.figure, out.figure),
             "got": out.ranked[0][1][:80] if out.ranked else None, "question": q.question,
             **({"stages_ms": {k: round(v, 2) for k, v in out.stages.items()}} if out.stages else {}),
         })
@@ -105,7 +106,8 @@ def _share(n: int, d: int) -> float | None:
     return round(n / d, 3) if d else None
 
 
-def _figure_ok(expected: dict[str, Any] | None, got: dict[str, Any] | None) -> bool:
+def figure_ok(expected: dict[str, Any] | None, got: dict[str, Any] | None) -> bool:
+    """The answer's figure has the expected unit and value (to a part in a million)."""
     if expected is None or got is None:
         return False
     value = float(expected["value"])
@@ -144,7 +146,7 @@ def answer_outcome(library: Library, question: str, mode: Mode = "hybrid") -> Ou
 
 
 def retriever_outcome(library: Library, question: str, mode: Mode) -> Outcome:
-    hits = library.searcher.search(question, k=10, mode=mode)
+    hits = library.searcher.search(make_query(question, library.searcher), k=10, mode=mode)
     ranked = []
     for h in hits:
         b, s = library.searcher.sentence(h.row)

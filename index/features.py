@@ -9,8 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.cite import doc_label
-from index.evidence import PLAN_SECTION, SEVERAL_YEARS, TARGET, evidence_label, other_years, report_year, squash
+from index.doc_profiles import evidence_label, profile_of
+from index.evidence import squash
 from index.figures import find_figures
+from index.plans import asks_for_plan, other_years, plan_wording
+from index.query import Query
 from index.question import Intent, sentence_fits
 from index.records import Briefing, Sentence
 from index.search import Hit, Searcher
@@ -49,13 +52,11 @@ class Candidate:
     fit: float  # after the plan/target discount of the hand rules
 
 
-def candidates(
-    searcher: Searcher, question: str, hits: list[Hit], intent: Intent, terms: list[str],
-    words: dict[str, float], planned_fit: float,
-) -> list[Candidate]:
+def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: float) -> list[Candidate]:
     """The retrieved sentences and their same-section neighbours, each with its features."""
     if not hits:
         return []
+    intent, words = query.intent, query.words
     top_fused = max(h.fused for h in hits) or 1.0
     top_lexical = max(h.lexical for h in hits) or 1.0
     fused = {h.row: h.fused / top_fused for h in hits}
@@ -66,7 +67,7 @@ def candidates(
     for h in hits:  # a figure often sits beside the sentence that names its subject
         rows.update(n for n in (h.row - 1, h.row + 1) if same_section(searcher, h.row, n))
     missing = sorted(r for r in rows if r not in dense)
-    for r, cos in zip(missing, searcher.dense_scores(question, missing), strict=True):
+    for r, cos in zip(missing, searcher.dense_scores(query, missing), strict=True):
         dense[r] = float(cos)
     dates = [searcher.sentence(r)[0].date for r in rows]
     newest = max((d for d in dates if d), default=None)
@@ -80,9 +81,9 @@ def candidates(
         own = set(searcher.snapshot.units[r].tokens_own)
         in_sentence = sum(v for t, v in words.items() if t in own) / total
         in_context = sum(v for t, v in words.items() if t in own or t in context) / total
-        coverage = _coverage(searcher, b, s, terms, intent)
+        coverage = _coverage(searcher, b, s, query.terms, intent)
         fit = sentence_fits(intent, s.text)
-        planned = bool(intent.wants_figure and not TARGET.search(question) and _planned(b, s, intent, question))
+        planned = intent.wants_figure and not asks_for_plan(query.text) and _planned(b, s, query)
         values = {
             "fused": fused.get(r, 0.0), "fused_rank": rank.get(r, 0.0), "dense": dense[r],
             "dense_en": dense[r] if intent.lang == "en" else 0.0, "lexical": lexical.get(r, 0.0),
@@ -98,7 +99,7 @@ def candidates(
     return out
 
 
-def _coverage(searcher: Searcher, b: Briefing, s: Sentence, terms: list[str], intent: Intent) -> float:
+def _coverage(searcher: Searcher, b: Briefing, s: Sentence, terms: tuple[str, ...], intent: Intent) -> float:
     where = (
         squash(" ".join([s.text, evidence_label(b), " ".join(s.section_titles), " ".join(b.articles)]))
         + searcher.section_text(b.file, s.section)
@@ -108,12 +109,9 @@ def _coverage(searcher: Searcher, b: Briefing, s: Sentence, terms: list[str], in
     return sum(1 for t in terms if t in where) / len(terms) if terms else 1.0
 
 
-def _planned(b: Briefing, s: Sentence, intent: Intent, question: str) -> bool:
-    return bool(
-        TARGET.search(s.text) or PLAN_SECTION.search(" ".join(s.section_titles))
-        or report_year(b) in intent.years  # the 2025 report only plans 2025: its results are 2024's
-        or (intent.years and SEVERAL_YEARS.search(s.text) and not SEVERAL_YEARS.search(question))
-    )
+def _planned(b: Briefing, s: Sentence, query: Query) -> bool:
+    """A plan where a result is asked for: by its wording, or because the document's kind says so."""
+    return plan_wording(s, query) or profile_of(b).plans_only(query.intent.years)
 
 
 def same_section(searcher: Searcher, a: int, b: int) -> bool:

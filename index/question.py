@@ -121,13 +121,13 @@ _SINCE = re.compile(r"以来|期间|截至|当年|上半年|下半年|年初|年
 _GROWTH = re.compile(r"增长|下降|提高|提升|增加|减少")
 
 
-def understand(question: str) -> Intent:
-    """The intent of one question, Chinese or English."""
+def understand(question: str, tokens: tuple[str, ...] | None = None) -> Intent:
+    """The intent of one question, Chinese or English; `tokens` are its query_tokens when already cut."""
     zh = not is_english(question)
     kind, unit = _zh_kind(question) if zh else _en_kind(question.lower())
     quantity = bool(_ZH_QUANTITY.search(question) if zh else _EN_QUANTITY.search(question.lower()))
     wants = kind in {"money", "count", "rate"} or (kind == "other" and (quantity or unit is not None))
-    terms = tuple(query_tokens(question))
+    terms = tuple(query_tokens(question)) if tokens is None else tokens
     return Intent(kind, "zh" if zh else "en", terms, tuple(years(question)), wants, unit, measures_named(question),
                   flow(question) if zh else None)
 

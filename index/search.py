@@ -11,13 +11,14 @@ from typing import Literal
 import numpy as np
 
 from index import store
+from index.doc_profiles import evidence_label
 from index.embed import Embedder
-from index.evidence import evidence_label, squash
+from index.evidence import squash
 from index.lexical import Lexical
 from index.profile import stage
+from index.query import Query
 from index.records import Briefing, Sentence
 from index.terms import TermIndex
-from index.tokenize import query_tokens
 
 Mode = Literal["hybrid", "dense", "lexical"]
 RRF_K = 60  # the usual constant; measured against 10 and 30 in docs/quality.md
@@ -43,7 +44,6 @@ class Searcher:
         self.embedder = embedder
         self.lexical = Lexical([u.tokens for u in snapshot.units])
         self.row_of = {(u.file, u.sentence): i for i, u in enumerate(snapshot.units)}
-        self._last_query: tuple[str, np.ndarray] | None = None
         df: Counter[str] = Counter()
         for u in snapshot.units:
             df.update(set(u.tokens_own))
@@ -80,25 +80,20 @@ class Searcher:
         briefing = self.snapshot.briefings[unit.file]
         return briefing, briefing.sentences[unit.sentence]
 
-    def query_vector(self, question: str) -> np.ndarray:
-        # Re-scoring asks for the same question's vector again: encoding is the costly step.
-        cached = self._last_query
-        if cached is not None and cached[0] == question:
-            return cached[1]
+    def encode_query(self, text: str) -> np.ndarray:
+        """The question's vector; index.query.Query calls this once per question and keeps it."""
         with stage("encode"):
-            vector: np.ndarray = np.asarray(self.embedder.encode_queries([question])[0], dtype="float32")
-        self._last_query = (question, vector)
-        return vector
+            return np.asarray(self.embedder.encode_queries([text])[0], dtype="float32")
 
-    def dense(self, question: str, k: int, rows: np.ndarray | None = None) -> list[tuple[int, float]]:
+    def dense(self, query: Query, k: int, rows: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Top-k rows by cosine: FAISS over everything, or an exact scan of the given rows."""
         if not self.snapshot.units:
             return []
-        query = self.query_vector(question)
+        vector = query.vector
         with stage("dense"):
             if rows is not None:
-                return _top(rows, self.snapshot.rows(rows) @ query, k)
-            scores, found = store.search_vectors(self.snapshot.vectors, query[None, :], k)
+                return _top(rows, self.snapshot.rows(rows) @ vector, k)
+            scores, found = store.search_vectors(self.snapshot.vectors, vector[None, :], k)
             return [(int(r), float(s)) for r, s in zip(found[0], scores[0], strict=True) if r >= 0]
 
     def rows_of(self, files: Iterable[str]) -> np.ndarray:
@@ -109,19 +104,19 @@ class Searcher:
         return self._terms.containing(terms)
 
     def search(
-        self, question: str, k: int = 30, mode: Mode = "hybrid", pool: int = 100, files: Iterable[str] | None = None
+        self, query: Query, k: int = 30, mode: Mode = "hybrid", pool: int = 100, files: Iterable[str] | None = None
     ) -> list[Hit]:
         """The k best sentences for a question, best first; within the given documents when named."""
         rows = self.rows_of(files) if files is not None else None
-        dense = self.dense(question, pool, rows) if mode != "lexical" else []
+        dense = self.dense(query, pool, rows) if mode != "lexical" else []
         with stage("lexical"):
             if mode == "dense":
                 lexical: list[tuple[int, float]] = []
             elif rows is not None:
-                scores = self.lexical.scores(query_tokens(question))[rows]
+                scores = self.lexical.scores(query.tokens)[rows]
                 lexical = [(r, s) for r, s in _top(rows, scores, pool) if s > 0]
             else:
-                lexical = self.lexical.top(query_tokens(question), pool)
+                lexical = self.lexical.top(query.tokens, pool)
         fused: dict[int, float] = {}
         for ranked in (dense, lexical):
             for rank, (row, _) in enumerate(ranked):
@@ -136,13 +131,13 @@ class Searcher:
             for r in best
         ]
 
-    def dense_scores(self, question: str, rows: list[int]) -> np.ndarray:
+    def dense_scores(self, query: Query, rows: list[int]) -> np.ndarray:
         """Cosine similarity of the question with given rows (for rows outside the candidate pool)."""
         if not rows:
             return np.zeros(0, dtype="float32")
-        query = self.query_vector(question)
+        vector = query.vector
         with stage("dense"):
-            return np.asarray(self.snapshot.rows(np.asarray(rows)) @ query, dtype="float32")
+            return np.asarray(self.snapshot.rows(np.asarray(rows)) @ vector, dtype="float32")
 
 
 def _top(rows: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:

@@ -136,18 +136,17 @@ def test_library_swaps_in_a_rebuilt_index(seed_folder: Path, tmp_path: Path) -> 
 
 def test_sentences_found_only_by_bm25_get_their_real_cosine(seed_folder: Path, tmp_path: Path) -> None:
     # A lexical-only hit once kept a cosine of 0 and so could never pass the dense floor.
-    from index.answer import question_words, rescore
+    from index.answer import rescore
     from index.features import candidates
-    from index.question import understand
+    from index.query import make_query
 
     searcher = _searcher(seed_folder, tmp_path)
-    question = "消薄飞地累计返利多少？"
-    hits = searcher.search(question, k=30, mode="lexical")
+    query = make_query("消薄飞地累计返利多少？", searcher)
+    hits = searcher.search(query, k=30, mode="lexical")
     assert hits and all(h.dense is None for h in hits)
-    words = question_words(searcher, question)
-    found = candidates(searcher, question, hits, understand(question), ["消薄飞地"], words, OPEN.planned_fit)
+    found = candidates(searcher, query, hits, OPEN.planned_fit)
     scored = rescore(found, OPEN)
     for s in scored:
         row = searcher.row_of[(s.briefing.file, s.sentence.index)]
-        assert s.dense == pytest.approx(float(searcher.dense_scores(question, [row])[0]), abs=1e-5)
+        assert s.dense == pytest.approx(float(searcher.dense_scores(query, [row])[0]), abs=1e-5)
 

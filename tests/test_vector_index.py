@@ -17,6 +17,7 @@ from index.config import Settings
 from index.embed import FakeEmbedder
 from index.errors import IndexMismatch
 from index.library import Library
+from index.query import make_query
 from index.vector_plan import CODES, FLAT, Plan, Tunables, choose, plan_from_json
 
 DAMAGED = r"damaged index.*briefbot index build --full"
@@ -87,7 +88,7 @@ def test_a_forced_small_threshold_builds_an_ivf_which_round_trips_and_finds_flat
     library = Library.open(Settings(briefings=folder, index=idx, model=embedder.name, cache=idx / "c"),
                            build_if_missing=False, embedder=embedder)
     row = next(i for i, t in enumerate(texts) if "杭州消薄飞地第2期" in t)
-    assert library.searcher.search(texts[row], k=5, mode="dense")[0].row == row
+    assert library.searcher.search(make_query(texts[row], library.searcher), k=5, mode="dense")[0].row == row
     library.ask("杭州消薄飞地第2期累计完成投资多少？")  # the whole answer path runs over the inverted file
 
 

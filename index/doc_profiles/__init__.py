@@ -1,0 +1,38 @@
+"""What is true of one kind of document, kept apart from the general answer path.
+
+Each document gets one profile, chosen by `profile_of` from its own metadata; the answer path asks the profile
+and knows no kind by name. A document of no known kind gets `Plain`, which adds nothing: it is answered from
+its words alone. Kinds known: a government work report (index/doc_profiles/work_report.py).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from index.doc_profiles.plain import PLAIN, Plain
+from index.doc_profiles.work_report import WorkReport, detect_work_report
+from index.records import Briefing
+
+__all__ = ["PLAIN", "DocProfile", "Plain", "WorkReport", "evidence_label", "profile_of"]
+
+
+class DocProfile(Protocol):
+    """The questions the answer path may ask about a document's kind."""
+
+    def evidence_label(self, b: Briefing) -> str:
+        """The document's name as evidence for a question's years and places."""
+        ...
+
+    def plans_only(self, years: tuple[int, ...]) -> bool:
+        """The document speaks of one of these years only as plans, so its figures are no results of them."""
+        ...
+
+
+def profile_of(b: Briefing) -> DocProfile:
+    """The profile of the document's kind; `PLAIN` when it is of no known kind."""
+    return detect_work_report(b) or PLAIN
+
+
+def evidence_label(b: Briefing) -> str:
+    """The document's name as evidence, as its profile gives it."""
+    return profile_of(b).evidence_label(b)

@@ -1,0 +1,24 @@
+"""The profile of a document of no known kind: it adds nothing to what the words say."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.cite import doc_label
+from index.records import Briefing
+
+__all__ = ["PLAIN", "Plain"]
+
+
+@dataclass(frozen=True)
+class Plain:
+    """Briefings, notes, news: named by title, issue and year; no year is implied by the document's kind."""
+
+    def evidence_label(self, b: Briefing) -> str:
+        return doc_label(b)
+
+    def plans_only(self, years: tuple[int, ...]) -> bool:
+        return False
+
+
+PLAIN = Plain()

@@ -1,0 +1,47 @@
+"""Plans told from results by their wording, in any kind of document (pure).
+
+A figure a question asks about as a result ("2024年增长多少") is often written beside the target for it
+("预期目标是增长5%左右") or a span of years ("年均增长12%"). These cues are Chinese wording, not one document
+type's layout: bench/scorer_data marks such plans in the bundled briefing and in RGB-zh's news passages too.
+What only one kind of document implies (a work report of year T plans T) is its profile's (index/doc_profiles).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from index.records import Sentence
+
+if TYPE_CHECKING:  # index.query imports index.evidence, which imports YEAR from here
+    from index.query import Query
+
+__all__ = ["PLAN_SECTION", "SEVERAL_YEARS", "TARGET", "YEAR", "asks_for_plan", "other_years", "plan_wording"]
+
+# A sentence that states a plan, not a result: "预期目标是…增长5%左右", "力争…".
+TARGET = re.compile(r"目标|预期|力争|计划|左右[；;，,。]")
+# A span of years, not the one year asked about: "“十四五”以来…", "从4.16万亿元增加到5.67万亿元", "年均增长".
+SEVERAL_YEARS = re.compile(r"十[三四五]五|五年|年均|连续\d+年|从[^，。；]{0,20}(?:增加|增|提高|提升|扩大)(?:到|至)")
+# A section that sets out plans: "二、2025年工作总体要求和主要目标", "三、2026年重点工作", "下一步工作打算".
+PLAN_SECTION = re.compile(r"目标|任务|重点工作|总体要求|工作安排|打算")
+# A year as a title, heading or file name writes it: "2025年", "2025 年", "2025_".
+YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
+
+
+def asks_for_plan(question: str) -> bool:
+    """The question asks for the target itself ("增长目标是多少"): a plan is then the answer."""
+    return TARGET.search(question) is not None
+
+
+def plan_wording(s: Sentence, query: Query) -> bool:
+    """The sentence or its section states a plan or a span of years where one year's result is asked for."""
+    return bool(
+        TARGET.search(s.text) or PLAN_SECTION.search(" ".join(s.section_titles))
+        or (query.intent.years and SEVERAL_YEARS.search(s.text) and not SEVERAL_YEARS.search(query.text))
+    )
+
+
+def other_years(titles: tuple[str, ...], years: tuple[int, ...]) -> bool:
+    """The section headings name years, and none of them is one the question asks about."""
+    named = {int(y) for t in titles for y in YEAR.findall(t)}
+    return bool(named) and not named & set(years)

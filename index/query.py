@@ -1,0 +1,62 @@
+"""One question as the answer path reads it, derived once: intent, key terms, weighted words, vector."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from index.evidence import squash
+from index.question import Intent, understand
+from index.tokenize import key_terms, query_tokens
+
+__all__ = ["Corpus", "Query", "make_query"]
+
+
+class Corpus(Protocol):
+    """What reading a question needs from the index: word rarity and the query encoder (index.search.Searcher)."""
+
+    def idf(self, token: str) -> float: ...
+
+    def encode_query(self, text: str) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question read once; every step of the answer path takes its parts from here, none re-derives them."""
+
+    text: str
+    intent: Intent  # the kind of answer asked for, its years, measures and language
+    tokens: tuple[str, ...]  # index.tokenize.query_tokens: the words BM25 searches for
+    terms: tuple[str, ...]  # key terms (places, programmes, years) without spaces: what the evidence must name
+    words: Mapping[str, float]  # each token weighed by its rarity in the index (idf)
+    encode: Callable[[str], np.ndarray] = field(repr=False, compare=False)
+    # Filled on first use. Not functools.cached_property: on Python 3.11 it holds one lock for every instance,
+    # which would make the bot's concurrent questions wait for each other's encoding.
+    _vector: list[np.ndarray] = field(default_factory=list, init=False, repr=False, compare=False)
+
+    @property
+    def language(self) -> str:
+        return self.intent.lang
+
+    @property
+    def vector(self) -> np.ndarray:
+        """The question's embedding, encoded on first use (a lexical-only search never pays for it)."""
+        if not self._vector:
+            self._vector.append(self.encode(self.text))
+        return self._vector[0]
+
+
+def make_query(text: str, corpus: Corpus) -> Query:
+    """Read one (already validated) question against an index: the only place a question is taken apart."""
+    tokens = tuple(query_tokens(text))
+    return Query(
+        text=text,
+        intent=understand(text, tokens),
+        tokens=tokens,
+        terms=tuple(squash(t) for t in key_terms(text)),
+        words={t: corpus.idf(t) for t in tokens},
+        encode=corpus.encode_query,
+    )

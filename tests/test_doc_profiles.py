@@ -1,0 +1,146 @@
+"""Document kinds as profiles: the detector, each profile alone, plan wording, and answers over each kind."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from paths import SEED
+
+from index.answer import Weights, build_answer
+from index.build import build_index
+from index.cite import doc_label
+from index.doc_profiles import PLAIN, WorkReport, evidence_label, profile_of
+from index.embed import FakeEmbedder
+from index.parse import parse_briefing
+from index.plans import other_years, plan_wording
+from index.query import make_query
+from index.records import Briefing, Sentence
+from index.search import Searcher
+from index.store import load
+
+OPEN = replace(Weights(), min_dense_zh=-1.0, min_dense_en=-1.0)  # the fake embedder's cosines are not e5's
+
+
+def _report(year: int, body: str, title: str | None = None, file: str | None = None) -> Briefing:
+    title = title or f"{year}年浙江省政府工作报告"
+    text = f"{title}\n{year}年1月14日在浙江省人民代表大会上\n{body}\n"
+    return parse_briefing(file or f"provincial-{year}/{year}年浙江省政府工作报告.txt", text)
+
+
+# As reports write it: the year reviewed is "过去一年", named by no heading; only the report's own year is written.
+REPORT_2025 = (
+    "一、过去一年工作回顾\n"
+    "过去一年，全省生产总值增长5.5%，城镇新增就业118.3万人。\n"
+    "二、今年工作总体要求和主要目标\n"
+    "2025年全省经济社会发展的主要预期目标是：生产总值增长5.5%左右。\n"
+)
+REPORT_2024 = (
+    "一、过去一年工作回顾\n"
+    "过去一年，全省生产总值增长6%，城镇新增就业121.4万人。\n"
+)
+NOTES = (
+    "合作社工作笔记\n"
+    "\n"
+    "2023年，合作社农产品销售额达到1200万元，带动农户增收。\n"
+    "2024年，合作社新建冷库两座，农产品销售额达到1500万元。\n"
+    "合作社现有社员86户。\n"
+)
+
+
+# The detector, on documents parsed the way the index parses them.
+
+def test_a_work_report_is_told_by_its_title_and_year() -> None:
+    assert profile_of(_report(2025, REPORT_2025)) == WorkReport(2025)
+    # the year may come from the file name alone
+    b = _report(2026, REPORT_2025, title="山东省政府工作报告", file="provincial-2026/2026_山东省_政府工作报告.txt")
+    assert profile_of(b) == WorkReport(2026)
+
+
+def test_a_title_without_work_report_or_without_a_year_is_plain() -> None:
+    assert profile_of(_report(2025, REPORT_2025, title="2025年浙江省统计公报")) is PLAIN
+    no_year = parse_briefing("reports/政府工作报告.txt", "政府工作报告\n一、回顾\n生产总值增长5.5%。\n")
+    assert profile_of(no_year) is PLAIN
+
+
+def test_a_briefing_and_notes_are_plain() -> None:
+    briefing = parse_briefing(SEED.name, SEED.read_text(encoding="utf-8"))
+    assert briefing.issue_label == "2022年第10期" and profile_of(briefing) is PLAIN
+    assert profile_of(parse_briefing("notes/笔记.md", NOTES)) is PLAIN
+
+
+# Each profile alone.
+
+def test_work_report_names_the_year_it_reviews() -> None:
+    b = _report(2025, REPORT_2025)
+    label = WorkReport(2025).evidence_label(b)
+    assert "2024年" in label and "2025" not in label and "浙江省政府工作报告" in label
+    assert evidence_label(b) == label  # what the general path sees
+
+
+def test_work_report_plans_its_own_year_only() -> None:
+    report = WorkReport(2025)
+    assert report.plans_only((2025,)) and report.plans_only((2024, 2025))
+    assert not report.plans_only((2024,)) and not report.plans_only(())
+
+
+def test_plain_adds_nothing() -> None:
+    b = parse_briefing("notes/笔记.md", NOTES)
+    assert PLAIN.evidence_label(b) == doc_label(b) == evidence_label(b)
+    assert not PLAIN.plans_only((2023,)) and not PLAIN.plans_only(())
+
+
+# Plan wording: general, whatever the document's kind.
+
+def _sentence(text: str, titles: tuple[str, ...] = ()) -> Sentence:
+    return Sentence(0, text, 0, len(text), "sentence", titles, titles)
+
+
+@pytest.fixture
+def searcher(tmp_path: Path) -> Searcher:
+    folder = tmp_path / "docs"
+    (folder / "provincial-2025").mkdir(parents=True)
+    (folder / "provincial-2024").mkdir()
+    (folder / "notes").mkdir()
+    (folder / "provincial-2025" / "2025年浙江省政府工作报告.txt").write_text(
+        _report(2025, REPORT_2025).text, encoding="utf-8")
+    (folder / "provincial-2024" / "2024年浙江省政府工作报告.txt").write_text(
+        _report(2024, REPORT_2024).text, encoding="utf-8")
+    (folder / "notes" / "合作社笔记.md").write_text(NOTES, encoding="utf-8")
+    embedder = FakeEmbedder()
+    build_index(folder, tmp_path / "idx", embedder)
+    return Searcher(load(tmp_path / "idx"), embedder)
+
+
+def test_plan_wording(searcher: Searcher) -> None:
+    asks_2024 = make_query("2024年生产总值增长多少？", searcher)
+    assert plan_wording(_sentence("主要预期目标是：生产总值增长5.5%左右。"), asks_2024)
+    assert plan_wording(_sentence("生产总值增长5.5%。", ("二、2025年工作总体要求和主要目标",)), asks_2024)
+    assert plan_wording(_sentence("五年来，生产总值年均增长6%。"), asks_2024)  # a span of years
+    assert not plan_wording(_sentence("五年来，生产总值年均增长6%。"), make_query("生产总值增长多少？", searcher))
+    assert not plan_wording(_sentence("过去一年，全省生产总值增长5.5%。", ("一、过去一年工作回顾",)), asks_2024)
+    assert other_years(("三、2026年重点工作",), (2024,)) and not other_years(("一、2024年工作回顾",), (2024,))
+    assert not other_years(("（二）飞地经济引领消薄增收",), (2024,))
+
+
+# Answers over each kind.
+
+def test_a_year_is_answered_from_the_report_that_reviews_it(searcher: Searcher) -> None:
+    a = build_answer("2024年浙江省生产总值增长多少？", searcher, weights=OPEN)
+    assert a.answered and a.figure is not None and a.figure.text == "5.5%"
+    assert a.quotes[0].source.file == "provincial-2025/2025年浙江省政府工作报告.txt"
+    assert a.quotes[0].text == "过去一年，全省生产总值增长5.5%，城镇新增就业118.3万人。"  # the result, not the target
+    a = build_answer("2023年浙江省城镇新增就业多少人？", searcher, weights=OPEN)
+    assert a.answered and a.quotes[0].source.file == "provincial-2024/2024年浙江省政府工作报告.txt"
+    assert a.figure is not None and a.figure.text == "121.4万人"
+
+
+def test_notes_of_no_known_kind_answer_normally(searcher: Searcher) -> None:
+    a = build_answer("2023年合作社农产品销售额是多少？", searcher, weights=OPEN)
+    assert a.answered and a.quotes[0].source.file == "notes/合作社笔记.md"
+    assert a.figure is not None and a.figure.text == "1200万元"
+    a = build_answer("2024年合作社农产品销售额是多少？", searcher, weights=OPEN)
+    assert a.answered and a.figure is not None and a.figure.text == "1500万元"
+    a = build_answer("合作社有多少户社员？", searcher, weights=OPEN)
+    assert a.answered and a.figure is not None and a.figure.text == "86户"
