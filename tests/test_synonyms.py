@@ -6,6 +6,7 @@ from pathlib import Path
 
 from index.build import build_index
 from index.embed import FakeEmbedder
+from index.query import make_query
 from index.search import Searcher
 from index.store import load
 from index.synonyms import documents_words, synonym_table
@@ -48,5 +49,5 @@ def test_bm25_finds_the_sentence_that_words_it_differently(tmp_path: Path) -> No
     emb = FakeEmbedder()
     build_index(folder, tmp_path / "idx", emb)
     searcher = Searcher(load(tmp_path / "idx"), emb)
-    hits = searcher.search("大家一起入股了多少？", mode="lexical")  # no word in common without the table
+    hits = searcher.search(make_query("大家一起入股了多少？", searcher), mode="lexical")  # no word in common without the table
     assert hits and "参股" in searcher.sentence(hits[0].row)[1].text
