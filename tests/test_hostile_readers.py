@@ -69,16 +69,17 @@ def _answer_time_work(text: str) -> None:
 def test_a_pathological_text_is_read_in_well_under_a_second(tmp_path: Path, name: str) -> None:
     path = tmp_path / "hostile.md"
     path.write_text(_inputs()[name], encoding="utf-8")
-    started = time.perf_counter()
+    # CPU time, not wall time: the work a file costs, which a busy machine's waiting for a core does not inflate.
+    started = time.process_time()
     read_document(path)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0, f"{name}: reading {SIZE // 1024} KB took {elapsed:.2f} s"
+    elapsed = time.process_time() - started
+    assert elapsed < 1.0, f"{name}: reading {SIZE // 1024} KB took {elapsed:.2f} s of CPU"
 
 
 def _timed(text: str) -> float:
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: see above
     _answer_time_work(text)
-    return time.perf_counter() - started
+    return time.process_time() - started
 
 
 @pytest.mark.parametrize("name", list(_inputs()))
@@ -100,9 +101,9 @@ def test_each_format_goes_through_the_same_linear_clean_up(tmp_path: Path) -> No
     (tmp_path / "hostile.pdf").write_bytes(make_pdf([bytes([1, 2, 2, 2, 3]) * 4000], {1: "*", 2: "*", 3: "a"}))
     (tmp_path / "hostile.txt").write_text(line, encoding="gb18030")
     for name in ("hostile.docx", "hostile.pdf", "hostile.txt"):
-        started = time.perf_counter()
+        started = time.process_time()  # CPU time: see above
         read_document(tmp_path / name)
-        assert time.perf_counter() - started < 1.0, name
+        assert time.process_time() - started < 1.0, name
 
 
 def test_a_lone_surrogate_from_a_pdf_map_is_replaced_and_counted(tmp_path: Path) -> None:
