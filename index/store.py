@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from index.columns import UnitsBuilder, UnitTable
 from index.errors import BriefbotError, IndexMismatch, IndexMissing
 from index.records import Briefing
 from index.stored import (
@@ -51,7 +52,7 @@ class Snapshot:
     path: Path
     manifest: dict[str, Any]
     briefings: dict[str, Briefing]
-    units: tuple[Unit, ...]
+    units: UnitTable  # a sequence of Unit, held as columns
     vectors: Any  # faiss.IndexFlatIP, or faiss.IndexIVFScalarQuantizer above the size threshold
 
     @property
@@ -236,12 +237,15 @@ def load(root: Path, expect_model: str | None = None) -> Snapshot:
     try:
         with open(path / "briefings.jsonl", encoding="utf-8") as handle:
             briefings = [briefing_from_json(json.loads(line)) for line in handle]
+        table = UnitsBuilder()
         with open(path / "units.jsonl", encoding="utf-8") as handle:
-            units = tuple(unit_from_json(json.loads(line)) for line in handle)
+            for line in handle:
+                table.add(unit_from_json(json.loads(line)))
+        units = table.table()
         vectors = _faiss().read_index(str(path / "vectors.faiss"))
         check_consistent(manifest, briefings, units, int(vectors.ntotal), int(vectors.d))
         _searched_as_built(vectors, manifest)
-    except (OSError, ValueError, RuntimeError, Damaged) as exc:
+    except (OSError, ValueError, RuntimeError, OverflowError, Damaged) as exc:
         raise _damaged(path, "index", exc) from exc
     return Snapshot(path=path, manifest=manifest, briefings={b.file: b for b in briefings}, units=units,
                     vectors=vectors)
