@@ -8,6 +8,7 @@ the rest of the code knows, so nothing downstream changes: `units[i]` is a Unit,
 
 from __future__ import annotations
 
+import functools
 from array import array
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
@@ -16,7 +17,9 @@ import numpy as np
 
 from index.records import Sentence, Unit, UnitKind
 
-__all__ = ["SentenceTable", "SentencesBuilder", "TokenRows", "UnitTable", "UnitsBuilder"]
+__all__ = ["UNITS_CACHED", "SentenceTable", "SentencesBuilder", "TokenRows", "UnitTable", "UnitsBuilder"]
+
+UNITS_CACHED = 8192  # units kept made: a question reads ~100 candidates' (bench/scale.py profile), many questions fit
 
 _KINDS: tuple[UnitKind, ...] = ("sentence", "heading", "meta")
 _KIND_CODE = {k: i for i, k in enumerate(_KINDS)}
@@ -54,10 +57,10 @@ class SentenceTable(Sequence[Sentence]):
         if not -len(self) <= i < len(self):
             raise IndexError(i)
         i %= len(self)
-        start, end = (int(x) for x in self._spans[i])
+        start, end = self._spans[i].tolist()
         section, titles = self._section_names[self._sections[i]]
         lo, hi = self._clause_starts[i], self._clause_starts[i + 1]
-        clauses = tuple((int(a), int(b)) for a, b in self._clauses[lo:hi])
+        clauses = tuple(map(tuple, self._clauses[lo:hi].tolist()))
         return Sentence(index=i, text=self._text[start:end], start=start, end=end, kind=_KINDS[self._kinds[i]],
                         section=section, section_titles=titles, clauses=clauses)
 
@@ -125,6 +128,8 @@ class UnitTable(Sequence[Unit]):
         self.token_starts = token_starts  # row i's tokens are tokens[token_starts[i]:token_starts[i + 1]]
         self.tokens = tokens  # ids into vocab: the sentence's own tokens, then its context's
         self.own = own  # how many of row i's tokens are its own
+        # Answering reads the same candidates' units several times: each is made once while it is in use.
+        self._unit = functools.lru_cache(maxsize=UNITS_CACHED)(self._make)
 
     def __len__(self) -> int:
         return len(self.sentences)
@@ -138,7 +143,9 @@ class UnitTable(Sequence[Unit]):
             return tuple(self[j] for j in range(*i.indices(len(self))))
         if not -len(self) <= i < len(self):
             raise IndexError(i)
-        i %= len(self)
+        return self._unit(i % len(self))
+
+    def _make(self, i: int) -> Unit:
         lo, hi = int(self.token_starts[i]), int(self.token_starts[i + 1])
         words = [self.vocab[t] for t in self.tokens[lo:hi].tolist()]
         own = int(self.own[i])

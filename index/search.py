@@ -11,7 +11,7 @@ from typing import Literal
 import numpy as np
 
 from index import store
-from index.columns import SentenceTable, UnitTable
+from index.columns import UNITS_CACHED, SentenceTable, UnitTable
 from index.embed import Embedder
 from index.evidence import evidence_label, squash
 from index.lexical import Lexical
@@ -54,6 +54,8 @@ class Searcher:
         bounds = np.searchsorted(units.file_ids[order], np.arange(len(units.files) + 1))
         self._rows_of_file = {f: order[bounds[i]:bounds[i + 1]] for i, f in enumerate(units.files)}
         self.row_of = _RowOf(self._rows_of_file, units.sentences)
+        # A question's features read each candidate's sentence several times: made once while in use.
+        self._sentence = functools.lru_cache(maxsize=UNITS_CACHED)(self._make_sentence)
         # Per searcher, so a swapped-in index never answers from the old one's sections.
         self._section_text = functools.lru_cache(maxsize=_SECTIONS_CACHED)(
             functools.partial(_section_text, snapshot.briefings))
@@ -73,6 +75,9 @@ class Searcher:
         return self._idf_unknown if math.isnan(value) else value
 
     def sentence(self, row: int) -> tuple[Briefing, Sentence]:
+        return self._sentence(row)
+
+    def _make_sentence(self, row: int) -> tuple[Briefing, Sentence]:
         units = self.snapshot.units
         briefing = self.snapshot.briefings[units.file(row)]
         return briefing, briefing.sentences[units.sentence(row)]
@@ -148,7 +153,8 @@ def _idf(units: UnitTable) -> tuple[np.ndarray, float]:
     df = np.zeros(len(units.vocab), dtype=np.int64)
     for start in range(0, len(units), _IDF_BLOCK):
         rows, tokens = units.own_token_pairs(start, min(start + _IDF_BLOCK, len(units)))
-        pairs = np.unique(rows.astype(np.int64) * len(units.vocab) + tokens)  # a word counts once per unit
+        pairs = np.sort(rows.astype(np.int64) * len(units.vocab) + tokens)
+        pairs = pairs[np.diff(pairs, prepend=-1) != 0]  # a word counts once per unit
         df += np.bincount(pairs % len(units.vocab), minlength=len(units.vocab))
     n = max(len(units), 1)
     # math.log, one word at a time, as before: the same weights to the last bit.

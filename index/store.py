@@ -242,13 +242,26 @@ def load(root: Path, expect_model: str | None = None) -> Snapshot:
             for line in handle:
                 table.add(unit_from_json(json.loads(line)))
         units = table.table()
-        vectors = _faiss().read_index(str(path / "vectors.faiss"))
+        vectors = _read_vectors(path / "vectors.faiss", manifest)
         check_consistent(manifest, briefings, units, int(vectors.ntotal), int(vectors.d))
         _searched_as_built(vectors, manifest)
     except (OSError, ValueError, RuntimeError, OverflowError, Damaged) as exc:
         raise _damaged(path, "index", exc) from exc
     return Snapshot(path=path, manifest=manifest, briefings={b.file: b for b in briefings}, units=units,
                     vectors=vectors)
+
+
+def _read_vectors(path: Path, manifest: dict[str, Any]) -> Any:
+    """The vector index; an approximate one mapped from its file, not copied into memory.
+
+    Mapped, its codes are read from the page cache as lists are probed (bench/scale.py, docs/quality.md
+    "Scale"): opening costs nothing and the codes are not in the process's heap while the rest of the index
+    is being set up. The file is never rewritten in place (a build writes a new generation), so the mapping
+    stays valid; faiss checks the file's length against the lists when mapping it.
+    """
+    faiss = _faiss()
+    mapped = plan_from_json(manifest.get("vector_index", FLAT.to_json())).kind != "flat"
+    return faiss.read_index(str(path), faiss.IO_FLAG_MMAP) if mapped else faiss.read_index(str(path))
 
 
 def _searched_as_built(index: Any, manifest: dict[str, Any]) -> None:
