@@ -47,14 +47,20 @@ class TermIndex:
         wanted = [t for t in terms if t]
         candidates: set[int] | None = None
         for gram in {int(g) for t in wanted for g in _bigrams(t)}:
-            j = int(np.searchsorted(self._grams, gram))
-            found = (set(self._docs[self._starts[j]:self._starts[j + 1]].tolist())
-                     if j < len(self._grams) and self._grams[j] == gram else set())
+            found = set(self.postings(gram))
             candidates = found if candidates is None else candidates & found
             if not candidates:
                 return []
         order = range(len(self._texts)) if candidates is None else sorted(candidates)
         return [self._names[i] for i in order if all(t in self._texts[i] for t in wanted)]
+
+    def postings(self, gram: int) -> list[int]:
+        """The numbers of the texts holding one bigram (numbered as `_bigrams` numbers them), in order."""
+        j = int(np.searchsorted(self._grams, gram))
+        if j == len(self._grams) or self._grams[j] != gram:
+            return []
+        found: list[int] = self._docs[self._starts[j]:self._starts[j + 1]].tolist()
+        return found
 
 
 def _bigrams(text: str) -> np.ndarray:
