@@ -99,7 +99,7 @@ class Searcher:
         query = self.query_vector(question)
         with stage("dense"):
             if rows is not None:
-                return _top(rows, self.snapshot.rows(rows) @ query, k)
+                return _top(rows, self.snapshot.scores(rows, query), k)
             scores, found = store.search_vectors(self.snapshot.vectors, query[None, :], k)
             return [(int(r), float(s)) for r, s in zip(found[0], scores[0], strict=True) if r >= 0]
 
@@ -145,7 +145,7 @@ class Searcher:
             return np.zeros(0, dtype="float32")
         query = self.query_vector(question)
         with stage("dense"):
-            return np.asarray(self.snapshot.rows(np.asarray(rows)) @ query, dtype="float32")
+            return self.snapshot.scores(np.asarray(rows), query)
 
 
 def _idf(units: UnitTable) -> tuple[np.ndarray, float]:

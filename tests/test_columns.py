@@ -101,3 +101,12 @@ def test_a_mapped_index_answers_after_its_generation_is_pruned(seed_folder: Path
     shutil.rmtree(snap.path)  # what a later build's pruning does to a generation a server still holds
     after = store.search_vectors(snap.vectors, query, 5)
     assert np.array_equal(before[1], after[1]) and np.array_equal(before[0], after[0])
+
+
+def test_an_exact_scan_of_many_rows_scores_them_a_block_at_a_time_alike(tmp_path: Path) -> None:
+    vectors = np.random.default_rng(4).normal(size=(3 * store.SCORE_BLOCK + 5, 16)).astype("float32")
+    snap = store.Snapshot(tmp_path, {"dimension": 16}, {}, UnitsBuilder().table(), store.flat_index(vectors))
+    ids = np.random.default_rng(5).permutation(len(vectors))[: 2 * store.SCORE_BLOCK + 7]
+    query = vectors[0] / np.linalg.norm(vectors[0])
+    assert np.allclose(snap.scores(ids, query), vectors[ids] @ query, atol=1e-5)
+    assert snap.scores(ids[:0], query).shape == (0,)
