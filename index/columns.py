@@ -25,6 +25,12 @@ _KINDS: tuple[UnitKind, ...] = ("sentence", "heading", "meta")
 _KIND_CODE = {k: i for i, k in enumerate(_KINDS)}
 
 
+def _narrow(values: array[int]) -> np.ndarray:
+    """Counts or offsets (never negative) in the smallest unsigned type that holds the largest."""
+    numbers = np.frombuffer(values, dtype=np.int64)
+    return numbers.astype(np.min_scalar_type(int(numbers.max(initial=0))))
+
+
 def _ids(values: array[int], limit: int) -> np.ndarray:
     """The collected ids in the smallest unsigned type that holds them: a vocabulary under 65,536 takes 2 bytes."""
     return np.frombuffer(values, dtype=np.int32).astype(np.min_scalar_type(max(limit - 1, 0)))
@@ -107,11 +113,10 @@ class SentencesBuilder:
         self._clause_starts.append(len(self._clauses) // 2)
 
     def table(self) -> SentenceTable:
-        spans = np.frombuffer(self._spans, dtype=np.int64).astype(np.int32).reshape(-1, 2)
-        clauses = np.frombuffer(self._clauses, dtype=np.int64).astype(np.int32).reshape(-1, 2)
-        return SentenceTable(self._text, spans, np.frombuffer(self._kinds, dtype=np.int8).copy(),
+        return SentenceTable(self._text, _narrow(self._spans).reshape(-1, 2),
+                             np.frombuffer(self._kinds, dtype=np.int8).copy(),
                              _ids(self._sections, len(self._names)), tuple(self._names),
-                             np.frombuffer(self._clause_starts, dtype=np.int64).astype(np.int32), clauses)
+                             _narrow(self._clause_starts), _narrow(self._clauses).reshape(-1, 2))
 
 
 class UnitTable(Sequence[Unit]):
@@ -206,7 +211,7 @@ class UnitsBuilder:
         self._vocab: dict[str, int] = {}
         self._starts: array[int] = array("q", [0])
         self._tokens: array[int] = array("i")
-        self._own: array[int] = array("i")
+        self._own: array[int] = array("q")
 
     def add(self, unit: Unit) -> None:
         self._file_ids.append(self._files.setdefault(unit.file, len(self._files)))
@@ -222,7 +227,6 @@ class UnitsBuilder:
         return UnitTable(
             tuple(self._files), _ids(self._file_ids, len(self._files)),
             np.frombuffer(self._sentences, dtype=np.int64).copy(), bytes(self._keys),
-            np.frombuffer(self._key_ends, dtype=np.int64).copy(), tuple(self._vocab),
-            np.frombuffer(self._starts, dtype=np.int64).copy(), _ids(self._tokens, len(self._vocab)),
-            np.frombuffer(self._own, dtype=np.int32).copy(),
+            _narrow(self._key_ends), tuple(self._vocab), _narrow(self._starts),
+            _ids(self._tokens, len(self._vocab)), _narrow(self._own),
         )
