@@ -1,9 +1,10 @@
 """Loaded records held as columns of numbers: a row's object is made only when it is asked for.
 
 At a million sentences, one frozen Unit and one Sentence object per row (with their token tuples, section
-tuples and clause tuples) held ~2.3 GB of the answering process (bench/scale.py, docs/quality.md "Scale");
-the same facts as numpy arrays take a tenth of it. Both tables are read-only sequences of the dataclasses
-the rest of the code knows, so nothing downstream changes: `units[i]` is a Unit, `b.sentences[i]` a Sentence.
+tuples and clause tuples) were the largest holders of the answering process's memory, whose peak RSS went from
+6,216 MB to 2,021 MB with these tables and the mapped vectors (bench/scale.py, docs/quality.md "Scale").
+Both tables are read-only sequences of the dataclasses the rest of the code knows, so nothing downstream
+changes: `units[i]` is a Unit, `b.sentences[i]` a Sentence.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from index.records import Sentence, Unit, UnitKind
 
 __all__ = ["UNITS_CACHED", "SentenceTable", "SentencesBuilder", "TokenRows", "UnitTable", "UnitsBuilder"]
 
-UNITS_CACHED = 8192  # units kept made: a question reads ~100 candidates' (bench/scale.py profile), many questions fit
+UNITS_CACHED = 8192  # units (and sentences) kept made; not tuned: a question reads a few dozen rows and neighbours
 
 _KINDS: tuple[UnitKind, ...] = ("sentence", "heading", "meta")
 _KIND_CODE = {k: i for i, k in enumerate(_KINDS)}

@@ -14,8 +14,8 @@ _EMPTY = "\x00"  # bm25s rejects an empty document; this placeholder token keeps
 class Lexical:
     """Okapi BM25 over pre-tokenised units; row i scores unit i.
 
-    The rows come as token ids into `vocab` and are read one at a time: a million rows given as lists of
-    strings held ~2 GB while bm25s indexed them (bench/scale.py, docs/quality.md "Scale").
+    The rows come as token ids into `vocab` and are read one at a time: given as one list of string lists,
+    a million rows were one of the largest holders while bm25s indexed them (docs/quality.md "Scale").
     """
 
     def __init__(self, rows: Sequence[Sequence[int]], vocab: Sequence[str]) -> None:

@@ -22,9 +22,9 @@ from index.tokenize import query_tokens
 
 Mode = Literal["hybrid", "dense", "lexical"]
 RRF_K = 60  # the usual constant; measured against 10 and 30 in docs/quality.md
-_IDF_BLOCK = 100_000  # units counted at a time: bounds the temporary arrays at a million units
+_IDF_BLOCK = 100_000  # units counted at a time; not tuned: the temporaries stay bounded whatever the size
 _NO_ROWS = np.zeros(0, dtype=np.int64)
-_SECTIONS_CACHED = 4096  # sections whose squashed text is kept: a few hundred questions' candidates
+_SECTIONS_CACHED = 4096  # sections whose squashed text is kept; not tuned: many questions' candidates fit
 
 
 @dataclass(frozen=True)
