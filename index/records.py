@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 UnitKind = Literal["sentence", "heading", "meta"]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One row of the vector index: which sentence it embeds, under which content key."""
+
+    file: str
+    sentence: int
+    key: str  # hash of the model name and the exact text embedded
+    tokens_own: tuple[str, ...]  # lexical tokens of the sentence itself
+    tokens_context: tuple[str, ...]  # … of its document label and sub-heading
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        """What BM25 indexes: the sentence with its context, so a report's name and year count."""
+        return self.tokens_own + self.tokens_context
 
 
 @dataclass(frozen=True)
@@ -47,7 +64,8 @@ class Briefing:
     editor_note: str | None = None
     articles: tuple[str, ...] = ()
     headings: tuple[Heading, ...] = ()
-    sentences: tuple[Sentence, ...] = ()
+    # A tuple when parsed; a loaded index holds a columnar table of the same sentences (index/columns.py).
+    sentences: Sequence[Sentence] = ()
 
     @property
     def issue_label(self) -> str | None:

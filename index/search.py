@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import math
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
 from index import store
+from index.columns import UNITS_CACHED, SentenceTable, UnitTable
 from index.doc_profiles import evidence_label
 from index.embed import Embedder
 from index.evidence import squash
@@ -22,6 +23,9 @@ from index.terms import TermIndex
 
 Mode = Literal["hybrid", "dense", "lexical"]
 RRF_K = 60  # the usual constant; measured against 10 and 30 in docs/quality.md
+_IDF_BLOCK = 100_000  # units counted at a time; not tuned: the temporaries stay bounded whatever the size
+_NO_ROWS = np.zeros(0, dtype=np.int64)
+_SECTIONS_CACHED = 4096  # sections whose squashed text is kept; not tuned: many questions' candidates fit
 
 
 @dataclass(frozen=True)
@@ -42,43 +46,41 @@ class Searcher:
     def __init__(self, snapshot: store.Snapshot, embedder: Embedder) -> None:
         self.snapshot = snapshot
         self.embedder = embedder
-        self.lexical = Lexical([u.tokens for u in snapshot.units])
-        self.row_of = {(u.file, u.sentence): i for i, u in enumerate(snapshot.units)}
-        df: Counter[str] = Counter()
-        for u in snapshot.units:
-            df.update(set(u.tokens_own))
-        n = max(len(snapshot.units), 1)
-        self._idf = {t: math.log(1 + n / c) for t, c in df.items()}
-        self._idf_unknown = math.log(1 + n)
-
-        by_file: dict[str, list[int]] = {}
-        for i, u in enumerate(snapshot.units):
-            by_file.setdefault(u.file, []).append(i)
-        self._rows_of_file = {f: np.asarray(r, dtype=np.int64) for f, r in by_file.items()}
+        units = snapshot.units
+        self.lexical = Lexical(units.token_rows(), units.vocab)
+        self._word_ids = {t: i for i, t in enumerate(units.vocab)}
+        self._idf, self._idf_unknown = _idf(units)
+        order = np.lexsort((units.sentences, units.file_ids))  # rows by file, then by sentence
+        bounds = np.searchsorted(units.file_ids[order], np.arange(len(units.files) + 1))
+        self._rows_of_file = {f: order[bounds[i]:bounds[i + 1]] for i, f in enumerate(units.files)}
+        self.row_of = _RowOf(self._rows_of_file, units.sentences)
+        # A question's features read each candidate's sentence several times: made once while in use.
+        self._sentence = functools.lru_cache(maxsize=UNITS_CACHED)(self._make_sentence)
+        # Per searcher, so a swapped-in index never answers from the old one's sections.
+        self._section_text = functools.lru_cache(maxsize=_SECTIONS_CACHED)(
+            functools.partial(_section_text, snapshot.briefings))
         # A key term counts when it is in the document's name as evidence or in its text ("\x00" keeps them apart).
         self._terms = TermIndex(
             {f: squash(evidence_label(b)) + "\x00" + squash(b.text) for f, b in snapshot.briefings.items()}
         )
-        self._sections: dict[tuple[str, tuple[str, ...]], str] = {}
-        for b in snapshot.briefings.values():
-            parts: dict[tuple[str, ...], list[str]] = {}
-            for sent in b.sentences:
-                parts.setdefault(sent.section, []).append(sent.text)
-            for section, texts in parts.items():
-                self._sections[(b.file, section)] = "".join("".join(texts).split())
 
     def section_text(self, file: str, section: tuple[str, ...]) -> str:
         """All the text of one section, without spaces: where a figure's subject is usually named."""
-        return self._sections.get((file, section), "")
+        return self._section_text(file, section)
 
     def idf(self, token: str) -> float:
         """Inverse document frequency over the indexed units; rare words weigh more."""
-        return self._idf.get(token, self._idf_unknown)
+        i = self._word_ids.get(token)
+        value = math.nan if i is None else float(self._idf[i])
+        return self._idf_unknown if math.isnan(value) else value
 
     def sentence(self, row: int) -> tuple[Briefing, Sentence]:
-        unit = self.snapshot.units[row]
-        briefing = self.snapshot.briefings[unit.file]
-        return briefing, briefing.sentences[unit.sentence]
+        return self._sentence(row)
+
+    def _make_sentence(self, row: int) -> tuple[Briefing, Sentence]:
+        units = self.snapshot.units
+        briefing = self.snapshot.briefings[units.file(row)]
+        return briefing, briefing.sentences[units.sentence(row)]
 
     def encode_query(self, text: str) -> np.ndarray:
         """The question's vector; index.query.Query calls this once per question and keeps it."""
@@ -92,12 +94,12 @@ class Searcher:
         vector = query.vector
         with stage("dense"):
             if rows is not None:
-                return _top(rows, self.snapshot.rows(rows) @ vector, k)
+                return _top(rows, self.snapshot.scores(rows, vector), k)
             scores, found = store.search_vectors(self.snapshot.vectors, vector[None, :], k)
             return [(int(r), float(s)) for r, s in zip(found[0], scores[0], strict=True) if r >= 0]
 
     def rows_of(self, files: Iterable[str]) -> np.ndarray:
-        return np.concatenate([self._rows_of_file[f] for f in files] or [np.zeros(0, dtype=np.int64)])
+        return np.concatenate([self._rows_of_file[f] for f in files] or [_NO_ROWS])
 
     def files_naming(self, terms: Iterable[str]) -> list[str]:
         """The documents whose evidence name or text (without spaces) holds every term."""
@@ -123,9 +125,10 @@ class Searcher:
                 fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
         dense_of, lexical_of = dict(dense), dict(lexical)
         best = sorted(fused, key=lambda r: -fused[r])[:k]
+        units = self.snapshot.units
         return [
             Hit(
-                row=r, file=self.snapshot.units[r].file, sentence=self.snapshot.units[r].sentence,
+                row=r, file=units.file(r), sentence=units.sentence(r),
                 fused=fused[r], dense=dense_of.get(r), lexical=lexical_of.get(r, 0.0),
             )
             for r in best
@@ -137,7 +140,50 @@ class Searcher:
             return np.zeros(0, dtype="float32")
         vector = query.vector
         with stage("dense"):
-            return np.asarray(self.snapshot.rows(np.asarray(rows)) @ vector, dtype="float32")
+            return self.snapshot.scores(np.asarray(rows), vector)
+
+
+def _idf(units: UnitTable) -> tuple[np.ndarray, float]:
+    """Each vocabulary id's inverse document frequency over the units' own tokens (NaN where none holds it)."""
+    df = np.zeros(len(units.vocab), dtype=np.int64)
+    for start in range(0, len(units), _IDF_BLOCK):
+        rows, tokens = units.own_token_pairs(start, min(start + _IDF_BLOCK, len(units)))
+        pairs = np.sort(rows.astype(np.int64) * len(units.vocab) + tokens)
+        pairs = pairs[np.diff(pairs, prepend=-1) != 0]  # a word counts once per unit
+        df += np.bincount(pairs % len(units.vocab), minlength=len(units.vocab))
+    n = max(len(units), 1)
+    # math.log, one word at a time, as before: the same weights to the last bit.
+    return np.array([math.log(1 + n / c) if c else math.nan for c in df.tolist()]), math.log(1 + n)
+
+
+class _RowOf(Mapping[tuple[str, int], int]):
+    """(file, sentence) → row, from each file's rows in sentence order."""
+
+    def __init__(self, rows_of_file: dict[str, np.ndarray], sentences: np.ndarray) -> None:
+        self._rows_of_file, self._sentences = rows_of_file, sentences
+
+    def __getitem__(self, key: tuple[str, int]) -> int:
+        rows = self._rows_of_file.get(key[0], _NO_ROWS)
+        i = int(np.searchsorted(self._sentences[rows], key[1]))
+        if i == len(rows) or self._sentences[rows[i]] != key[1]:
+            raise KeyError(key)
+        return int(rows[i])
+
+    def __iter__(self) -> Iterator[tuple[str, int]]:
+        return ((f, int(self._sentences[r])) for f, rows in self._rows_of_file.items() for r in rows)
+
+    def __len__(self) -> int:
+        return sum(len(rows) for rows in self._rows_of_file.values())
+
+
+def _section_text(briefings: Mapping[str, Briefing], file: str, section: tuple[str, ...]) -> str:
+    b = briefings.get(file)
+    if b is None:
+        return ""
+    sentences = b.sentences
+    texts = (sentences.texts_in(section) if isinstance(sentences, SentenceTable)
+             else [s.text for s in sentences if s.section == section])
+    return "".join("".join(texts).split())
 
 
 def _top(rows: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from index.columns import UnitsBuilder, UnitTable
 from index.errors import BriefbotError, IndexMismatch, IndexMissing
 from index.records import Briefing
 from index.stored import (
@@ -42,6 +43,7 @@ __all__ = ["SCHEMA_VERSION", "Snapshot", "Unit", "build_lock", "exists", "flat_i
 
 SCHEMA_VERSION = 2  # 2: the manifest lists each record's characters and sentences
 _KEEP_GENERATIONS = 2
+SCORE_BLOCK = 8192  # rows decoded at a time for an exact scan: 12 MB of 384-dimensional float32
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class Snapshot:
     path: Path
     manifest: dict[str, Any]
     briefings: dict[str, Briefing]
-    units: tuple[Unit, ...]
+    units: UnitTable  # a sequence of Unit, held as columns
     vectors: Any  # faiss.IndexFlatIP, or faiss.IndexIVFScalarQuantizer above the size threshold
 
     @property
@@ -74,6 +76,18 @@ class Snapshot:
         if not len(ids):
             return np.zeros((0, int(self.manifest["dimension"])), dtype="float32")
         return np.asarray(self.vectors.reconstruct_batch(np.asarray(ids, dtype=np.int64)), dtype="float32")
+
+
+    def scores(self, ids: np.ndarray, query: np.ndarray) -> np.ndarray:
+        """Inner products of the given rows with one query, decoded a block at a time.
+
+        A key term can name a hundred thousand rows at a million sentences; decoded at once they would be a
+        ~150 MB temporary per question.
+        """
+        out = np.zeros(len(ids), dtype="float32")
+        for start in range(0, len(ids), SCORE_BLOCK):
+            out[start:start + SCORE_BLOCK] = self.rows(ids[start:start + SCORE_BLOCK]) @ query
+        return out
 
 
 def _faiss() -> Any:
@@ -236,15 +250,31 @@ def load(root: Path, expect_model: str | None = None) -> Snapshot:
     try:
         with open(path / "briefings.jsonl", encoding="utf-8") as handle:
             briefings = [briefing_from_json(json.loads(line)) for line in handle]
+        table = UnitsBuilder()
         with open(path / "units.jsonl", encoding="utf-8") as handle:
-            units = tuple(unit_from_json(json.loads(line)) for line in handle)
-        vectors = _faiss().read_index(str(path / "vectors.faiss"))
+            for line in handle:
+                table.add(unit_from_json(json.loads(line)))
+        units = table.table()
+        vectors = _read_vectors(path / "vectors.faiss", manifest)
         check_consistent(manifest, briefings, units, int(vectors.ntotal), int(vectors.d))
         _searched_as_built(vectors, manifest)
-    except (OSError, ValueError, RuntimeError, Damaged) as exc:
+    except (OSError, ValueError, RuntimeError, OverflowError, Damaged) as exc:
         raise _damaged(path, "index", exc) from exc
     return Snapshot(path=path, manifest=manifest, briefings={b.file: b for b in briefings}, units=units,
                     vectors=vectors)
+
+
+def _read_vectors(path: Path, manifest: dict[str, Any]) -> Any:
+    """The vector index; an approximate one mapped from its file, not copied into memory.
+
+    Mapped, its codes are read from the page cache as lists are probed (bench/scale.py, docs/quality.md
+    "Scale"): opening costs nothing and the codes are not in the process's heap while the rest of the index
+    is being set up. The file is never rewritten in place (a build writes a new generation), so the mapping
+    stays valid; faiss checks the file's length against the lists when mapping it.
+    """
+    faiss = _faiss()
+    mapped = plan_from_json(manifest.get("vector_index", FLAT.to_json())).kind != "flat"
+    return faiss.read_index(str(path), faiss.IO_FLAG_MMAP) if mapped else faiss.read_index(str(path))
 
 
 def _searched_as_built(index: Any, manifest: dict[str, Any]) -> None:

@@ -7,11 +7,13 @@ raises Damaged here, which the store turns into "damaged index: run `briefbot in
 
 from __future__ import annotations
 
-import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, fields
 from typing import Any, get_args
 
-from index.records import Briefing, Heading, Sentence, UnitKind
+import numpy as np
+
+from index.columns import SentencesBuilder, SentenceTable, UnitTable
+from index.records import Briefing, Heading, Unit, UnitKind
 from index.vector_plan import plan_from_json
 
 __all__ = ["Damaged", "Unit", "briefing_from_json", "briefing_to_json", "check_consistent", "check_manifest",
@@ -26,22 +28,6 @@ _KINDS = frozenset(get_args(UnitKind))
 
 class Damaged(ValueError):
     """A stored record that does not match its schema or the manifest."""
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One row of the vector index: which sentence it embeds, under which content key."""
-
-    file: str
-    sentence: int
-    key: str  # hash of the model name and the exact text embedded
-    tokens_own: tuple[str, ...]  # lexical tokens of the sentence itself
-    tokens_context: tuple[str, ...]  # … of its document label and sub-heading
-
-    @property
-    def tokens(self) -> tuple[str, ...]:
-        """What BM25 indexes: the sentence with its context, so a report's name and year count."""
-        return self.tokens_own + self.tokens_context
 
 
 def _need(ok: bool, what: str) -> None:
@@ -94,7 +80,10 @@ def check_manifest(manifest: Any) -> dict[str, Any]:
 
 
 def briefing_to_json(b: Briefing) -> dict[str, Any]:
-    data = asdict(b)
+    # Field by field, not asdict: a loaded briefing's sentences are a table that asdict would deep-copy whole.
+    data = {f.name: getattr(b, f.name) for f in fields(b)}
+    data["articles"] = list(b.articles)
+    data["headings"] = [asdict(h) for h in b.headings]
     data["sentences"] = [
         [s.start, s.end, s.kind, list(s.section), list(s.section_titles), [list(c) for c in s.clauses]]
         for s in b.sentences
@@ -118,7 +107,7 @@ def briefing_from_json(data: Any) -> Briefing:
         file=data["file"], text=text, title=data["title"], year=data["year"], issue=data["issue"],
         date=data["date"], issuer=data["issuer"], editor_note=data["editor_note"],
         articles=tuple(data["articles"]), headings=tuple(_heading(h, n) for h in data["headings"]),
-        sentences=tuple(_sentence(i, row, text) for i, row in enumerate(data["sentences"])),
+        sentences=_sentences(data["sentences"], text),
     )
 
 
@@ -133,17 +122,17 @@ def _heading(h: Any, n: int) -> Heading:
     return Heading(**h)
 
 
-def _sentence(index: int, row: Any, text: str) -> Sentence:
-    _need(isinstance(row, list) and len(row) == 6, "a stored sentence has the wrong shape")
-    start, end, kind, section, titles, clauses = row
-    _need(_span(start, end, len(text)), "a stored sentence points past its text")
-    _need(kind in _KINDS and _strings(section) and _strings(titles) and isinstance(clauses, list)
-          and all(isinstance(c, list) and len(c) == 2 and _span(c[0], c[1], len(text)) for c in clauses),
-          "a stored sentence is malformed")
-    return Sentence(
-        index=index, text=text[start:end], start=start, end=end, kind=kind, section=tuple(section),
-        section_titles=tuple(titles), clauses=tuple((c[0], c[1]) for c in clauses),
-    )
+def _sentences(rows: list[Any], text: str) -> SentenceTable:
+    table = SentencesBuilder(text)
+    for row in rows:
+        _need(isinstance(row, list) and len(row) == 6, "a stored sentence has the wrong shape")
+        start, end, kind, section, titles, clauses = row
+        _need(_span(start, end, len(text)), "a stored sentence points past its text")
+        _need(kind in _KINDS and _strings(section) and _strings(titles) and isinstance(clauses, list)
+              and all(isinstance(c, list) and len(c) == 2 and _span(c[0], c[1], len(text)) for c in clauses),
+              "a stored sentence is malformed")
+        table.add(start, end, kind, tuple(section), tuple(titles), [(c[0], c[1]) for c in clauses])
+    return table.table()
 
 
 def unit_to_json(u: Unit) -> dict[str, Any]:
@@ -155,13 +144,11 @@ def unit_from_json(row: Any) -> Unit:
     _need(isinstance(row, dict) and set(row) == _UNIT_KEYS, "a unit record has the wrong fields")
     _need(isinstance(row["file"], str) and _is_count(row["sentence"]) and isinstance(row["key"], str)
           and _strings(row["own"]) and _strings(row["context"]), "a unit record is malformed")
-    # Interned: the same few words recur in every unit, and a large index would otherwise hold each a million times.
-    return Unit(row["file"], row["sentence"], row["key"], tuple(map(sys.intern, row["own"])),
-                tuple(map(sys.intern, row["context"])))
+    return Unit(row["file"], row["sentence"], row["key"], tuple(row["own"]), tuple(row["context"]))
 
 
 def check_consistent(
-    manifest: dict[str, Any], briefings: list[Briefing], units: tuple[Unit, ...], rows: int, dimension: int
+    manifest: dict[str, Any], briefings: list[Briefing], units: UnitTable, rows: int, dimension: int
 ) -> None:
     """The records agree with the manifest and with each other: nothing cut, nothing pointing nowhere."""
     records = manifest["records"]
@@ -177,6 +164,9 @@ def check_consistent(
           "the sentence count disagrees with the manifest")
     _need(counts["vectors"] == len(units) == rows, "the vector count disagrees with the manifest")
     _need(dimension == manifest["dimension"], "the vectors' dimension disagrees with the manifest")
-    for u in units:
-        owner = by_file.get(u.file)
-        _need(owner is not None and u.sentence < len(owner.sentences), "a unit points past the stored sentences")
+    # Per file, not per unit: the largest sentence number any unit of the file names.
+    last = np.full(len(units.files), -1, dtype=np.int64)
+    np.maximum.at(last, units.file_ids, units.sentences)
+    for file, top in zip(units.files, last.tolist(), strict=True):
+        owner = by_file.get(file)
+        _need(owner is not None and top < len(owner.sentences), "a unit points past the stored sentences")

@@ -19,33 +19,48 @@ _CODES = 0x110000  # Unicode code points: a bigram (a, b) is numbered a * _CODES
 class TermIndex:
     """Exact substring lookup over a fixed set of texts; immutable once built.
 
-    The postings are two aligned arrays sorted by bigram number (bigram, document), built with numpy: on the
-    135-file evaluation collection a first version, a dict of Python sets, took three times as long to build,
-    and the index is built each time an index is opened.
+    The postings are built with numpy and held as arrays: each distinct bigram once (sorted), and the
+    documents holding it as one slice of a document-number array in the smallest integer type that fits.
+    On the 135-file evaluation collection a first version, a dict of Python sets, took three times as long
+    to build, and the index is built each time an index is opened; at a million sentences, (bigram, document)
+    pairs as int64 + int32 held ~12 bytes a posting (bench/scale.py, docs/quality.md "Scale").
     """
 
     def __init__(self, texts: Mapping[str, str]) -> None:
         self._names = list(texts)
         self._texts = list(texts.values())
-        grams = [np.unique(_bigrams(text)) for text in self._texts]
-        docs = [np.full(len(g), i, dtype=np.int32) for i, g in enumerate(grams)]
-        all_grams = np.concatenate(grams) if grams else np.zeros(0, np.int64)
-        all_docs = np.concatenate(docs) if docs else np.zeros(0, np.int32)
-        order = np.argsort(all_grams, kind="stable")  # stable: each bigram's documents stay in order
-        self._grams, self._docs = all_grams[order], all_docs[order]
+        n = max(len(self._texts), 1)
+        # One sort of (bigram, document) numbers, bigram · n + document: bigrams stay below 2^41 (Unicode
+        # pairs), so this fits in int64 up to ~4 million documents.
+        grams = [np.unique(_bigrams(text)) * n + i for i, text in enumerate(self._texts)]
+        keys = np.concatenate(grams) if grams else np.zeros(0, np.int64)
+        del grams
+        keys.sort()
+        self._docs = (keys % n).astype(np.min_scalar_type(n - 1))
+        keys //= n
+        first = np.flatnonzero(np.diff(keys, prepend=-1))
+        self._grams = keys[first]  # each distinct bigram, sorted
+        self._starts = np.append(first, len(keys))  # its documents: _docs[_starts[j]:_starts[j + 1]]
 
     def containing(self, terms: Iterable[str]) -> list[str]:
         """The names of the texts that contain every term, in the order the texts were given."""
         wanted = [t for t in terms if t]
         candidates: set[int] | None = None
         for gram in {int(g) for t in wanted for g in _bigrams(t)}:
-            lo, hi = np.searchsorted(self._grams, [gram, gram + 1])
-            found = set(self._docs[lo:hi].tolist())
+            found = set(self.postings(gram))
             candidates = found if candidates is None else candidates & found
             if not candidates:
                 return []
         order = range(len(self._texts)) if candidates is None else sorted(candidates)
         return [self._names[i] for i in order if all(t in self._texts[i] for t in wanted)]
+
+    def postings(self, gram: int) -> list[int]:
+        """The numbers of the texts holding one bigram (numbered as `_bigrams` numbers them), in order."""
+        j = int(np.searchsorted(self._grams, gram))
+        if j == len(self._grams) or self._grams[j] != gram:
+            return []
+        found: list[int] = self._docs[self._starts[j]:self._starts[j + 1]].tolist()
+        return found
 
 
 def _bigrams(text: str) -> np.ndarray:

@@ -49,5 +49,6 @@ def test_bm25_finds_the_sentence_that_words_it_differently(tmp_path: Path) -> No
     emb = FakeEmbedder()
     build_index(folder, tmp_path / "idx", emb)
     searcher = Searcher(load(tmp_path / "idx"), emb)
-    hits = searcher.search(make_query("大家一起入股了多少？", searcher), mode="lexical")  # no word in common without the table
+    # No word in common without the table.
+    hits = searcher.search(make_query("大家一起入股了多少？", searcher), mode="lexical")
     assert hits and "参股" in searcher.sentence(hits[0].row)[1].text
