@@ -105,6 +105,8 @@ _EN_UNITS = (
 )
 _ZH_ASKS = ((_ZH_REASON, "reason"), (_ZH_DATE, "date"), (_ZH_PERSON, "person"), (_ZH_PLACE, "place"))
 _EN_ASKS = ((_EN_REASON, "reason"), (_EN_DATE, "date"), (_EN_PERSON, "person"), (_EN_PLACE, "place"))
+_PER_HEAD = re.compile(r"每[一二三四五六七八九十百千万\d]+(?:常住)?(?:人口|人|户|居民)")
+_EN_PER_HEAD = re.compile(r"\bper (?:capita|head|person|[\d,]+ (?:people|persons|residents|inhabitants|population))\b")
 _EN_QUANTITY = re.compile(r"\bhow (?:much|many)\b")
 
 # What a sentence holding each kind of answer tends to contain.
@@ -124,11 +126,13 @@ _GROWTH = re.compile(r"增长|下降|提高|提升|增加|减少")
 def understand(question: str, tokens: tuple[str, ...] | None = None) -> Intent:
     """The intent of one question, Chinese or English; `tokens` are its query_tokens when already cut."""
     zh = not is_english(question)
-    kind, unit = _zh_kind(question) if zh else _en_kind(question.lower())
+    # "每万人口…专利拥有量" asks for patents: a per-head denominator names neither the measure nor the unit.
+    asked = _PER_HEAD.sub("", question) if zh else _EN_PER_HEAD.sub("", question.lower())
+    kind, unit = _zh_kind(asked) if zh else _en_kind(asked)
     quantity = bool(_ZH_QUANTITY.search(question) if zh else _EN_QUANTITY.search(question.lower()))
     wants = kind in {"money", "count", "rate"} or (kind == "other" and (quantity or unit is not None))
     terms = tuple(query_tokens(question)) if tokens is None else tokens
-    return Intent(kind, "zh" if zh else "en", terms, tuple(years(question)), wants, unit, measures_named(question),
+    return Intent(kind, "zh" if zh else "en", terms, tuple(years(question)), wants, unit, measures_named(asked),
                   flow(question) if zh else None)
 
 

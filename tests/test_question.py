@@ -48,6 +48,7 @@ QUESTIONS: list[tuple[str, str, bool, str | None]] = [
     ("这期简报刊发余姚这篇材料的目的是什么？", "reason", False, None),
     ("2024年重庆新能源汽车产量是多少？", "count", True, "辆"),
     ("松阳县的GDP是多少？", "money", True, "元"),
+    ("2024年上海每万人口高价值发明专利拥有量是多少？", "count", True, "件"),  # 每万人口 is a denominator
     ("How much rebate has the Xiaobao enclave paid?", "money", True, "元"),
     ("How much funding was invested in 2017?", "money", True, "元"),
     ("How many teachers did Yuyao send to Songyang?", "count", True, "人"),
@@ -128,3 +129,10 @@ def test_sentence_fits_range_and_exact_units() -> None:
     for intent in (MONEY, COUNT, RATE, AREA, understand("山海协作"), understand("Why?")):
         for s in ("累计返利 932.7 万元", "通过互派干部", "", "2022年9月20日"):
             assert 0.0 <= sentence_fits(intent, s) <= 1.0
+
+
+def test_a_per_head_denominator_names_no_measure() -> None:
+    # "每万人口…专利" asks for patents, not the population: the measure check must not demand 人口.
+    assert understand("2024年上海每万人口高价值发明专利拥有量是多少？").measures == ()
+    assert understand("How many patents per 10,000 people did Shanghai have?").measures == ()
+    assert understand("松阳县人口是多少？").measures == ("population",)
