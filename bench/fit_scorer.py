@@ -6,6 +6,7 @@ Two steps, so the fit itself needs no index and no model and is reproducible by 
     python bench/fit_scorer.py collect bench/questions_seed.jsonl --out bench/scorer_data/seed.jsonl
     python bench/fit_scorer.py collect var/rgb-zh/refine/questions.jsonl --set rgb-zh/zh_refine \
         --out bench/scorer_data/rgb-zh-refine.jsonl
+    python bench/fit_scorer.py collect bench/questions_reports.jsonl --out bench/scorer_data/reports.jsonl  # corpus
     # 2. the fit: scikit-learn logistic regression, C chosen by grouped 5-fold cross-validation (dev top-1),
     #    a LightGBM ranker measured beside it, the refusal threshold chosen for at most 3 % false refusals
     python bench/fit_scorer.py fit bench/scorer_data/*.jsonl --out index/data/scorer.json
