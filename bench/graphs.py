@@ -114,9 +114,11 @@ def main() -> None:
             externalize(work / "inline.onnx", work / f"{variant}.onnx")
             (work / "inline.onnx").unlink()
             print(f"fused ({variant}): {made}")
-        quantize_signed(generic / GRAPHS["onnx"], work / "int8-signed.onnx")
-        shutil.copy2(generic / GRAPHS["onnx-int8"], work / "int8.onnx")
-        shutil.copy2(generic / f"{GRAPHS['onnx-int8']}.data", work / f"{GRAPHS['onnx-int8']}.data")
+        for graph in GRAPHS.values():  # copies: nothing is written beside the prepared graphs
+            shutil.copy2(generic / graph, work / graph)
+            shutil.copy2(generic / f"{graph}.data", work / f"{graph}.data")
+        quantize_signed(work / GRAPHS["onnx"], work / "int8-signed.onnx")
+        shutil.copy2(work / GRAPHS["onnx-int8"], work / "int8.onnx")
         for variant in VARIANTS:
             kind = "onnx-int8" if variant.startswith("int8") else "onnx"
             check = verify(source, work, {kind: f"{variant}.onnx"})[kind]
