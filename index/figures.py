@@ -13,11 +13,13 @@ Conventions:
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 
 import cn2an
 
+from index.memo import SENTENCES
 from index.records import Figure
 
 __all__ = ["figure_kind", "find_dates", "find_figures", "normalise_number", "numbers_in"]
@@ -89,6 +91,11 @@ def normalise_number(token: str) -> str:
 
 def find_figures(text: str, offset: int = 0) -> list[Figure]:
     """Every number-with-unit in `text`; offsets are `offset` + positions in `text`."""
+    return list(_find_figures(text, offset))
+
+
+@functools.lru_cache(maxsize=SENTENCES)
+def _find_figures(text: str, offset: int) -> tuple[Figure, ...]:
     norm = text.translate(_WIDE)
     found = [fig for _, fig in _accepted(text, norm, offset)]
     starts = [f.start - offset for f in found]  # in order and apart: finditer's matches do not overlap
@@ -98,7 +105,7 @@ def find_figures(text: str, offset: int = 0) -> list[Figure]:
         if value is not None and not (before >= 0 and m.start() < found[before].end - offset):
             span = text[m.start() : m.end()]
             found.append(Figure(span, float(value), "%", m.start() + offset, m.end() + offset))
-    return sorted(found, key=lambda f: f.start)
+    return tuple(sorted(found, key=lambda f: f.start))
 
 
 def find_dates(text: str, offset: int = 0, default_year: int | None = None) -> list[tuple[int, int, str]]:

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from index.datafiles import tsv_rows
+from index.memo import QUESTIONS
 
 __all__ = ["GlossaryTerm", "glossary_terms", "is_english", "phrase_pattern"]
 
@@ -48,8 +49,13 @@ def glossary_terms(question: str) -> list[GlossaryTerm]:
     Where phrases overlap the longest wins ("industrial enclave" → 产业飞地, not also 飞地); one phrase may
     give several terms ("GDP" → 地区生产总值, 国内生产总值).
     """
+    return list(_glossary_terms(question))
+
+
+@functools.lru_cache(maxsize=QUESTIONS)
+def _glossary_terms(question: str) -> tuple[GlossaryTerm, ...]:
     if not is_english(question):
-        return []
+        return ()
     low = unicodedata.normalize("NFKC", question).lower()
     taken: list[tuple[int, int]] = []
     found: list[GlossaryTerm] = []
@@ -63,7 +69,7 @@ def glossary_terms(question: str) -> list[GlossaryTerm]:
     first: dict[str, GlossaryTerm] = {}
     for term in sorted(found, key=lambda t: t.start):
         first.setdefault(term.chinese, term)
-    return list(first.values())
+    return tuple(first.values())
 
 
 @functools.cache

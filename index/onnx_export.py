@@ -31,7 +31,7 @@ from index.model import (
 )
 from index.model_tokens import ensure_cut_tokenizer
 
-__all__ = ["GRAPHS", "MIN_COSINE", "ensure_onnx_model", "export", "onnx_folder", "verify"]
+__all__ = ["GRAPHS", "MIN_COSINE", "ensure_onnx_model", "export", "export_torch", "onnx_folder", "verify"]
 
 GRAPHS = {"onnx": "model.onnx", "onnx-int8": "model-int8.onnx"}
 LAYOUT = 2  # of the folder's files; a new layout gets a new folder (2: the weights beside each graph)
@@ -80,7 +80,7 @@ def export(source: Path, folder: Path) -> None:
     from index.onnx_encoder import externalize, optimize, quantize
 
     raw, fp32, int8 = folder / "exported.onnx", folder / "fp32.onnx", folder / "int8.onnx"
-    _export_torch(source, raw)
+    export_torch(source, raw)
     optimize(raw, fp32)
     quantize(fp32, int8)
     externalize(fp32, folder / GRAPHS["onnx"])
@@ -90,7 +90,8 @@ def export(source: Path, folder: Path) -> None:
     shutil.copy2(source / "tokenizer.json", folder / "tokenizer.json")
 
 
-def _export_torch(source: Path, target: Path) -> None:
+def export_torch(source: Path, target: Path) -> None:
+    """The converted model as one ONNX graph, not yet optimised (token ids and mask in, unit vectors out)."""
     import torch
     from transformers import AutoModel
 
@@ -123,15 +124,16 @@ def _export_torch(source: Path, target: Path) -> None:
         )
 
 
-def verify(source: Path, folder: Path) -> dict[str, Any]:
-    """Compare each graph with sentence-transformers on fixed texts; returns the lowest cosines."""
+def verify(source: Path, folder: Path, graphs: dict[str, str] | None = None) -> dict[str, Any]:
+    """Compare each graph (by encoder, GRAPHS unless given) with sentence-transformers on fixed texts;
+    returns the lowest cosines."""
     from index.onnx_encoder import OnnxEmbedder
 
     st = load_sentence_transformer(str(source))
     documents = list(CHECK_PASSAGES + CHECK_TOKENS)
     reference = np.vstack([st.encode_query([CHECK_QUERY]), st.encode_document(documents)]).astype(np.float32)
     report: dict[str, Any] = {}
-    for encoder, graph in GRAPHS.items():
+    for encoder, graph in (graphs or GRAPHS).items():
         onnx = OnnxEmbedder(folder, graph, "check", encoder)
         ours = np.vstack([onnx.encode_queries([CHECK_QUERY]), onnx.encode_documents(documents)])
         cosine = float(np.min(np.sum(ours * reference, axis=1)))

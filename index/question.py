@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -9,6 +10,7 @@ from index.direction import flow
 from index.figures import figure_kind, find_dates, find_figures
 from index.glossary import is_english
 from index.measures import measures_named
+from index.memo import QUESTIONS
 from index.tokenize import places, query_tokens, years
 
 __all__ = ["Intent", "sentence_fits", "understand"]
@@ -123,6 +125,7 @@ _SINCE = re.compile(r"以来|期间|截至|当年|上半年|下半年|年初|年
 _GROWTH = re.compile(r"增长|下降|提高|提升|增加|减少")
 
 
+@functools.lru_cache(maxsize=QUESTIONS)
 def understand(question: str, tokens: tuple[str, ...] | None = None) -> Intent:
     """The intent of one question, Chinese or English; `tokens` are its query_tokens when already cut."""
     zh = not is_english(question)

@@ -13,6 +13,7 @@ Conventions (the same for documents and questions, so a question's "932.7" meets
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -24,6 +25,7 @@ from typing import Any
 
 from index.figures import normalise_number
 from index.glossary import glossary_terms, is_english
+from index.memo import QUESTIONS, SENTENCES
 from index.synonyms import documents_words
 
 __all__ = ["keep_cache_in", "key_terms", "places", "query_tokens", "tokens", "years"]
@@ -100,6 +102,11 @@ def tokens(text: str) -> list[str]:
 def query_tokens(text: str) -> list[str]:
     """Question tokens: content words only, each once; English aliases and glossary phrases add their Chinese words,
     everyday Chinese words the documents' words for them (index/synonyms.py)."""
+    return list(_query_tokens(text))
+
+
+@functools.lru_cache(maxsize=QUESTIONS)
+def _query_tokens(text: str) -> tuple[str, ...]:
     v = _load()
     found = [t for t in tokens(text) if t not in _ZH_STOP and t not in _EN_STOP]
     low = _normalise(text)
@@ -108,7 +115,7 @@ def query_tokens(text: str) -> list[str]:
     if not is_english(text):
         found += [t for word in documents_words(text) for t in tokens(word) if t not in _ZH_STOP]
     found += [t for word in found[:] if word in v.tags for t in _expand(v, word) if t != word]
-    return list(dict.fromkeys(found))
+    return tuple(dict.fromkeys(found))
 
 
 def key_terms(question: str) -> list[str]:
@@ -118,6 +125,11 @@ def key_terms(question: str) -> list[str]:
     English names become their Chinese domain words; an unknown pinyin-like name is kept as written,
     so a question about a place the briefings never mention finds no evidence.
     """
+    return list(_key_terms(question))
+
+
+@functools.lru_cache(maxsize=QUESTIONS)
+def _key_terms(question: str) -> tuple[str, ...]:
     v = _load()
     text = unicodedata.normalize("NFKC", question)
     found: list[tuple[int, str]] = [(pos, f"{year}年") for pos, year in _years(text)]
@@ -142,7 +154,7 @@ def key_terms(question: str) -> list[str]:
         known = any(a <= m.start() < b for a, b in covered)
         if not known and name not in _EN_STOP and name not in _EN_KEY_STOP and _is_pinyin_name(name):
             found.append((m.start(), m.group()))
-    return list(dict.fromkeys(word for _, word in sorted(found, key=lambda x: x[0])))
+    return tuple(dict.fromkeys(word for _, word in sorted(found, key=lambda x: x[0])))
 
 
 def years(text: str) -> list[int]:
@@ -161,7 +173,12 @@ def _years(text: str) -> list[tuple[int, int]]:
 
 def places(text: str) -> list[str]:
     """Place names in `text` as written ("松阳", "大东坝镇", "中意启迪科技城"), generic words left out."""
-    return [word for _, word, tag in _names(_load(), unicodedata.normalize("NFKC", text)) if tag == "ns"]
+    return list(_places(text))
+
+
+@functools.lru_cache(maxsize=SENTENCES)
+def _places(text: str) -> tuple[str, ...]:
+    return tuple(word for _, word, tag in _names(_load(), unicodedata.normalize("NFKC", text)) if tag == "ns")
 
 
 def _names(v: _Vocab, text: str) -> list[tuple[int, str, str]]:

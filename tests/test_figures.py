@@ -172,3 +172,13 @@ def test_provenance_check_reads_the_reply_like_the_quote() -> None:
     reply = "累计返利 932.7 万元（9327000 元）"
     assert numbers_in(reply) <= numbers_in(quote)
     assert not numbers_in("累计返利 933 万元") <= numbers_in(quote)
+
+
+def test_kept_figures_are_a_fresh_list_each_time() -> None:
+    """find_figures keeps its results per text and offset (index/memo.py); offsets still follow the offset."""
+    text = "累计返利 932.7 万元，同比增长 81.9%。"
+    first = find_figures(text, 10)
+    first.clear()
+    again = find_figures(text, 10)
+    assert [f.text for f in again] == ["932.7 万元", "81.9%"]
+    assert [f.start for f in find_figures(text)] == [f.start - 10 for f in again]

@@ -59,3 +59,11 @@ def test_an_english_question_searches_the_chinese_words_and_names() -> None:
     assert "固定资产" in words or "固定资产投资" in words
     assert {"松阳", "余姚"} <= set(key_terms(question))
     assert "固定资产投资" not in key_terms(question)  # a statistics term, not a name the evidence must hold
+
+
+def test_kept_terms_are_a_fresh_list_each_time() -> None:
+    question = "How much did the industrial enclave return?"
+    first = glossary_terms(question)
+    expected = list(first)
+    first.clear()
+    assert glossary_terms(question) == expected and expected

@@ -185,3 +185,14 @@ def test_copied_tag_table_tags_like_a_fresh_tagger() -> None:
     assert [(w.word, w.flag) for w in vocab.tagger.cut(text)] == [(w.word, w.flag) for w in fresh.cut(text)]
     assert vocab.tagger.word_tag_tab == fresh.word_tag_tab  # the domain words' tags merged into both
     assert vocab.tagger.word_tag_tab is not jieba.posseg.dt.word_tag_tab  # the module's own table left alone
+
+
+def test_kept_analyses_are_fresh_lists_that_a_caller_may_change() -> None:
+    """query_tokens, key_terms and places keep their results (index/memo.py): a caller's change stays its own."""
+    question, sentence = "余姚派出了多少技术人才？", "确立松阳大东坝镇横樟村为乡村振兴示范点"
+    for analyse, text in ((query_tokens, question), (key_terms, question), (places, sentence)):
+        first = analyse(text)
+        expected = list(first)
+        first.append("改")
+        first.clear()
+        assert analyse(text) == expected and expected
