@@ -18,7 +18,9 @@ import numpy as np
 
 from index.records import Sentence, Unit, UnitKind
 
-__all__ = ["UNITS_CACHED", "SentenceTable", "SentencesBuilder", "TokenRows", "UnitTable", "UnitsBuilder"]
+__all__ = [
+    "UNITS_CACHED", "SentenceTable", "SentencesBuilder", "TokenRows", "UnitTable", "UnitsBuilder", "sentence_texts",
+]
 
 UNITS_CACHED = 8192  # units (and sentences) kept made; not tuned: a question reads a few dozen rows and neighbours
 
@@ -90,6 +92,15 @@ class SentenceTable(Sequence[Sentence]):
         wanted = [i for i, (labels, _) in enumerate(self._section_names) if labels == section]
         rows = np.flatnonzero(np.isin(self._sections, wanted))
         return [self._text[int(a):int(b)] for a, b in self._spans[rows]]
+
+    def texts(self) -> list[str]:
+        """Every sentence's text, in order (without making their Sentence objects)."""
+        return [self._text[a:b] for a, b in self._spans.tolist()]
+
+
+def sentence_texts(sentences: Sequence[Sentence]) -> list[str]:
+    """The texts of a briefing's sentences, cheaply when they are held as columns."""
+    return sentences.texts() if isinstance(sentences, SentenceTable) else [s.text for s in sentences]
 
 
 class SentencesBuilder:

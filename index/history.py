@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from index.cite import citation, doc_label, source_of
+from index.columns import sentence_texts
 from index.figures import find_dates, find_figures
 from index.records import Briefing, Figure, PastFigure, Quote, Sentence
 
@@ -92,8 +93,12 @@ def _matches(
 ) -> list[tuple[Sentence, Figure]]:
     """The figures in `b` giving `measure`, about `subject`, under `heading` when one is given."""
     out = []
-    for s in b.sentences:
-        if s.kind != "sentence" or measure.label not in _PUNCT.sub("", s.text):
+    # A long series holds many sentences: only those naming the measure are made into Sentence objects.
+    for i, text in enumerate(sentence_texts(b.sentences)):
+        if measure.label[:MIN_LABEL] not in text or measure.label not in _PUNCT.sub("", text):
+            continue
+        s = b.sentences[i]
+        if s.kind != "sentence":
             continue
         if heading and s.section_titles[-1:] != heading:
             continue

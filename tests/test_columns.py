@@ -13,7 +13,7 @@ from paths import SEED, SEED_NAME
 
 from index import store
 from index.build import build_index
-from index.columns import SentenceTable, UnitsBuilder
+from index.columns import SentenceTable, UnitsBuilder, sentence_texts
 from index.embed import FakeEmbedder
 from index.lexical import Lexical
 from index.parse import parse_briefing
@@ -54,6 +54,7 @@ def test_stored_sentences_are_the_parsed_ones() -> None:
     assert loaded == parsed and tuple(loaded.sentences) == parsed.sentences
     assert loaded.sentences[-1] == parsed.sentences[-1] and loaded.sentences[2:5] == parsed.sentences[2:5]
     assert briefing_to_json(loaded) == briefing_to_json(parsed)  # rewritten unchanged by an incremental build
+    assert sentence_texts(loaded.sentences) == sentence_texts(parsed.sentences) == [s.text for s in parsed.sentences]
     for section in {s.section for s in parsed.sentences}:
         assert loaded.sentences.texts_in(section) == [s.text for s in parsed.sentences if s.section == section]
 

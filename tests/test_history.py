@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from later_issues import later_issue
 
 from index.answer import Weights, build_answer
 from index.build import build_index
+from index.columns import SentenceTable
 from index.embed import FakeEmbedder
 from index.figures import find_figures
-from index.history import measure_of
+from index.history import figure_history, measure_of
 from index.provenance import ProvenanceError, check_answer
 from index.records import Answer
 from index.render import answer_json, format_answer
@@ -140,3 +142,27 @@ def test_without_names_in_the_question_only_the_same_series_counts(seed_folder: 
     a, _ = _ask(seed_folder, tmp_path / "again", "园区入驻企业多少家？")
     assert a.figure is not None and a.figure.text == "72 家"
     assert [(p.date, p.figure.text) for p in a.history] == [("2022-09-20", "65 家")]
+
+
+def test_history_makes_sentence_objects_only_for_sentences_naming_the_measure(
+    three_issues: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A long series must not make every sentence of every earlier issue (that was most of a slow answer's time).
+    made: list[int] = []
+    original = SentenceTable.__getitem__
+
+    def counted(self: SentenceTable, i: Any) -> Any:
+        made.append(1)
+        return original(self, i)
+
+    emb = FakeEmbedder()
+    build_index(three_issues, tmp_path / "idx", emb)
+    searcher = Searcher(load(tmp_path / "idx"), emb)
+    lead = next(b for b in searcher.snapshot.briefings.values() if b.date == "2023-06-20")
+    sentence = next(s for s in lead.sentences if FIRMS.replace("65", "80") in s.text)
+    figure = next(f for f in find_figures(sentence.text, sentence.start) if f.unit == "家")
+    monkeypatch.setattr(SentenceTable, "__getitem__", counted)
+    history = figure_history(lead, sentence, figure, [], searcher.snapshot.briefings.values())
+    assert [p.figure.text for p in history] == ["72 家", "65 家"]
+    earlier = sum(len(b.sentences) for b in searcher.snapshot.briefings.values() if b is not lead)
+    assert 0 < len(made) <= 4 < earlier
