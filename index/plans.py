@@ -21,7 +21,10 @@ __all__ = ["PLAN_SECTION", "SEVERAL_YEARS", "TARGET", "YEAR", "asks_for_plan", "
 # A sentence that states a plan, not a result: "预期目标是…增长5%左右", "力争…".
 TARGET = re.compile(r"目标|预期|力争|计划|左右[；;，,。]")
 # A span of years, not the one year asked about: "“十四五”以来…", "从4.16万亿元增加到5.67万亿元", "年均增长".
-SEVERAL_YEARS = re.compile(r"十[三四五]五|五年|年均|连续\d+年|从[^，。；]{0,20}(?:增加|增|提高|提升|扩大)(?:到|至)")
+# "连续3年增长" is a span; "连续39年居全国首位" is a standing kept for years beside this year's figure, not one.
+SEVERAL_YEARS = re.compile(
+    r"十[三四五]五|五年|年均|连续\d+年(?![稳位]?居|保持全国|领跑)|从[^，。；]{0,20}(?:增加|增|提高|提升|扩大)(?:到|至)"
+)
 # A section that sets out plans: "二、2025年工作总体要求和主要目标", "三、2026年重点工作", "下一步工作打算".
 PLAN_SECTION = re.compile(r"目标|任务|重点工作|总体要求|工作安排|打算")
 # A year as a title, heading or file name writes it: "2025年", "2025 年", "2025_".

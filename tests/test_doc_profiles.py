@@ -124,6 +124,14 @@ def test_plan_wording(searcher: Searcher) -> None:
     assert not other_years(("（二）飞地经济引领消薄增收",), (2024,))
 
 
+def test_a_standing_kept_for_years_is_not_a_span_of_years(searcher: Searcher) -> None:
+    """"连续39年居全国首位" says how long a rank has held; the figure beside it is the year's own."""
+    asks_2024 = make_query("2024年进出口总额增长多少？", searcher)
+    assert not plan_wording(_sentence("进出口总额突破9万亿元、增长9.8%，总量连续39年居全国首位。"), asks_2024)
+    assert not plan_wording(_sentence("地方一般公共预算收入1.35万亿元，连续34年稳居全国首位。"), asks_2024)
+    assert plan_wording(_sentence("进出口总额连续3年增长10%以上。"), asks_2024)
+
+
 # Answers over each kind.
 
 def test_a_year_is_answered_from_the_report_that_reviews_it(searcher: Searcher) -> None:
