@@ -54,6 +54,11 @@ class Weights:
     # unchanged (38 of 56). 0.5 to 1.0 give the same; 0.5 is the smallest step (was 0.2, set by hand).
     terms_context: float = 0.5
     heading_penalty: float = 0.5
+    # The sentence names the question's day (+1) or only other days or years (-1): index/agreement.py.
+    # `bench/sweep.py --grid agreement=0,0.15,0.3,0.6` on the dev halves: RGB-zh top-1 37 / 38 / 38 / 38 of 56;
+    # the briefing alone (60 of 67), the corpus seed (57 of 67) and reports (39 of 48) questions, their refusals
+    # and false refusals the same at every value. 0.3, the middle of the flat run.
+    agreement: float = 0.3
     planned_fit: float = 0.5  # what a plan or target keeps of its fit when a result is asked for
     support_depth: int = 1  # how far down the ranking an answer with full evidence may come from (sweep: 1)
     figure_words: float = 0.0  # share of the question's non-place words the figure's clause must hold
@@ -166,6 +171,7 @@ def _hand_scored(c: Candidate, w: Weights) -> Scored:
         ("words_context", w.words_context * v["words_context"]),
         ("terms_context", w.terms_context * c.coverage),
         ("heading", -w.heading_penalty if v["heading"] else 0.0),
+        ("agreement", w.agreement * c.agreement),
     )
     score = sum(x for _, x in parts)
     return Scored(c.briefing, c.sentence, score, c.coverage, c.dense, c.words, c.fit, parts)

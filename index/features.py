@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from index.agreement import agreement
 from index.cite import doc_label
 from index.doc_profiles import evidence_label, profile_of
 from index.evidence import squash
@@ -50,6 +51,7 @@ class Candidate:
     dense: float
     words: float  # words_context
     fit: float  # after the plan/target discount of the hand rules
+    agreement: float = 0.0  # the sentence names the question's day or year (1), only others (-1), or none (0)
 
 
 def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: float) -> list[Candidate]:
@@ -95,7 +97,8 @@ def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: f
         }
         # A target ("增长5%左右") is not the result the question asks for: it keeps only part of its fit.
         kept = fit * planned_fit if planned else fit
-        out.append(Candidate(b, s, values, coverage, dense[r], in_context, kept))
+        dated = agreement(intent.days, intent.years, s.text)
+        out.append(Candidate(b, s, values, coverage, dense[r], in_context, kept, dated))
     return out
 
 

@@ -6,6 +6,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from index.agreement import days_named
 from index.direction import flow
 from index.figures import figure_kind, find_dates, find_figures
 from index.glossary import is_english
@@ -28,6 +29,7 @@ class Intent:
     unit_hint: str | None  # "元", "%", "家", "人", "亩" … when the question names one
     measures: tuple[str, ...] = ()  # the statistics it names (index/measures.py): the answer must name them too
     flow: tuple[str, str] | None = None  # (from, to) when it asks about a flow between places (index/direction.py)
+    days: tuple[str, ...] = ()  # month-days it names, "01-05" (index/agreement.py)
 
 
 _AREA_UNITS = ("平方公里", "公顷", "亩")
@@ -136,7 +138,7 @@ def understand(question: str, tokens: tuple[str, ...] | None = None) -> Intent:
     wants = kind in {"money", "count", "rate"} or (kind == "other" and (quantity or unit is not None))
     terms = tuple(query_tokens(question)) if tokens is None else tokens
     return Intent(kind, "zh" if zh else "en", terms, tuple(years(question)), wants, unit, measures_named(asked),
-                  flow(question) if zh else None)
+                  flow(question) if zh else None, days_named(question))
 
 
 def _zh_kind(q: str) -> tuple[str, str | None]:

@@ -1,0 +1,45 @@
+"""Whether a sentence speaks of the days and years a question names (pure).
+
+News and reports hold many look-alike sentences: the same measure on another day ("截至2022年5月5日" for a
+question about 2022年1月5日) or in another year. A sentence that names other dates and none of the asked ones is
+likely about something else; one that names the asked day is likely the one. A sentence naming no date says
+nothing either way ("过去一年…增长5.5%" answers for the year its report reviews).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from index.figures import find_dates
+from index.memo import SENTENCES
+
+__all__ = ["agreement", "days_named"]
+
+_DAY = re.compile(r"(?:\d{4}|-)-(\d{2}-\d{2})")  # "2022-01-05" or "--01-05": its month and day
+
+
+def days_named(text: str) -> tuple[str, ...]:
+    """The month-days a text names, as "01-05" (the year, if any, is compared apart)."""
+    return tuple(dict.fromkeys(m.group(1) for _, _, iso in find_dates(text) if (m := _DAY.fullmatch(iso))))
+
+
+def agreement(days: tuple[str, ...], years: tuple[int, ...], sentence: str) -> float:
+    """1 when the sentence names a day the question names; -1 when it names only other days, or only other
+    years; 0 when the question names no date or the sentence names none of the kind it does."""
+    if not days and not years:
+        return 0.0
+    said_days, said_years = _dates_of(sentence)
+    if days and said_days:
+        return 1.0 if set(days) & said_days else -1.0
+    if years and said_years:
+        return 0.0 if set(years) & said_years else -1.0
+    return 0.0
+
+
+@functools.lru_cache(maxsize=SENTENCES)
+def _dates_of(sentence: str) -> tuple[frozenset[str], frozenset[int]]:
+    found = [iso for _, _, iso in find_dates(sentence)]
+    days = frozenset(m.group(1) for iso in found if (m := _DAY.fullmatch(iso)))
+    years = frozenset(int(y) for iso in found for y in re.findall(r"(?<![\d-])(\d{4})", iso))
+    return days, years
