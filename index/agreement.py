@@ -3,7 +3,8 @@
 News and reports hold many look-alike sentences: the same measure on another day ("截至2022年5月5日" for a
 question about 2022年1月5日) or in another year. A sentence that names other dates and none of the asked ones is
 likely about something else; one that names the asked day is likely the one. A sentence naming no date says
-nothing either way ("过去一年…增长5.5%" answers for the year its report reviews).
+nothing either way here ("过去一年…增长5.5%"); its document's profile may (index/doc_profiles: the year a work
+report reviews), which index/features.py asks then.
 """
 
 from __future__ import annotations

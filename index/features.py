@@ -97,7 +97,9 @@ def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: f
         }
         # A target ("增长5%左右") is not the result the question asks for: it keeps only part of its fit.
         kept = fit * planned_fit if planned else fit
-        dated = agreement(intent.days, intent.years, s.text)
+        # Where the sentence names no date, the document's kind may tell whose year its figures are.
+        dated = agreement(intent.days, intent.years, s.text) or (
+            0.0 if asks_for_plan(query.text) else profile_of(b).results_of(intent.years))
         out.append(Candidate(b, s, values, coverage, dense[r], in_context, kept, dated))
     return out
 

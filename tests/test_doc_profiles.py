@@ -85,10 +85,17 @@ def test_work_report_plans_its_own_year_only() -> None:
     assert not report.plans_only((2024,)) and not report.plans_only(())
 
 
+def test_work_report_gives_results_of_the_year_before_its_own() -> None:
+    report = WorkReport(2025)
+    assert report.results_of((2024,)) == 1.0 and report.results_of((2025,)) == -1.0
+    assert report.results_of((2023,)) == 0.0 and report.results_of(()) == 0.0
+
+
 def test_plain_adds_nothing() -> None:
     b = parse_briefing("notes/笔记.md", NOTES)
     assert PLAIN.evidence_label(b) == doc_label(b) == evidence_label(b)
     assert not PLAIN.plans_only((2023,)) and not PLAIN.plans_only(())
+    assert PLAIN.results_of((2023,)) == 0.0
 
 
 # Plan wording: general, whatever the document's kind.
@@ -152,3 +159,22 @@ def test_notes_of_no_known_kind_answer_normally(searcher: Searcher) -> None:
     assert a.answered and a.figure is not None and a.figure.text == "1500万元"
     a = build_answer("合作社有多少户社员？", searcher, weights=OPEN)
     assert a.answered and a.figure is not None and a.figure.text == "86户"
+
+
+def test_the_report_that_reviews_the_year_beats_the_one_that_plans_it(tmp_path: Path) -> None:
+    """The 2025 report's own line on 2025 shares more words with the question, but only the 2026 report's
+    "过去一年" gives 2025's result."""
+    folder = tmp_path / "docs"
+    for year, body in ((2025, "二、2025年工作\n2025年全省生产总值增长5.5%以上。\n"),
+                       (2026, "一、过去一年工作回顾\n过去一年，经济稳中有进，生产总值增长5.8%。\n")):
+        (folder / f"provincial-{year}").mkdir(parents=True)
+        b = _report(year, body)
+        (folder / b.file).write_text(b.text, encoding="utf-8")
+    embedder = FakeEmbedder()
+    build_index(folder, tmp_path / "idx", embedder)
+    searcher = Searcher(load(tmp_path / "idx"), embedder)
+    question = "2025年浙江省生产总值增长多少？"
+    a = build_answer(question, searcher, weights=OPEN)
+    assert a.answered and a.quotes[0].text == "过去一年，经济稳中有进，生产总值增长5.8%。"
+    blind = build_answer(question, searcher, weights=replace(OPEN, agreement=0.0))
+    assert blind.quotes[0].source.file.startswith("provincial-2025/")  # without it, the plan leads

@@ -27,6 +27,11 @@ class DocProfile(Protocol):
         """The document speaks of one of these years only as plans, so its figures are no results of them."""
         ...
 
+    def results_of(self, years: tuple[int, ...]) -> float:
+        """1 when the document gives results of one of these years, -1 when it only plans them, 0 when its kind
+        says nothing (index/agreement.py reads it where the sentence itself names no year)."""
+        ...
+
 
 def profile_of(b: Briefing) -> DocProfile:
     """The profile of the document's kind; `PLAIN` when it is of no known kind."""

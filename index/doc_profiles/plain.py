@@ -20,5 +20,8 @@ class Plain:
     def plans_only(self, years: tuple[int, ...]) -> bool:
         return False
 
+    def results_of(self, years: tuple[int, ...]) -> float:
+        return 0.0
+
 
 PLAIN = Plain()

@@ -30,6 +30,9 @@ class WorkReport:
     def plans_only(self, years: tuple[int, ...]) -> bool:
         return self.year in years  # the 2025 report only plans 2025: its results are 2024's
 
+    def results_of(self, years: tuple[int, ...]) -> float:
+        return 1.0 if self.year - 1 in years else -1.0 if self.plans_only(years) else 0.0
+
 
 def detect_work_report(b: Briefing) -> WorkReport | None:
     """A work report by its title, with the year from its title or, failing that, its file name."""
