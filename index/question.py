@@ -224,6 +224,8 @@ def _one_fit(intent: Intent, kind: str, unit: str) -> float:
         return 1.0 if kind == "rate" else 0.2
     if intent.kind == "count":
         if kind != "count":
+            if hint is not None and unit == hint:
+                return 1.0  # "被判多少年" is answered by "24年", a duration in the unit asked
             return 0.2 if kind in {"money", "rate"} else 0.4
         if hint is None or unit == hint or (hint in _PERSON_UNITS and unit in _PERSON_UNITS):
             return 1.0

@@ -131,6 +131,13 @@ def test_sentence_fits_range_and_exact_units() -> None:
             assert 0.0 <= sentence_fits(intent, s) <= 1.0
 
 
+def test_a_duration_in_the_asked_unit_fits_a_count() -> None:
+    years = understand("主犯被判多少年？")
+    assert years.kind == "count" and years.unit_hint == "年"
+    assert sentence_fits(years, "主犯被判有期徒刑24年。") == 1.0
+    assert sentence_fits(years, "27名被告人出庭受审。") < 1.0  # a count, but not of years
+
+
 def test_a_per_head_denominator_names_no_measure() -> None:
     # "每万人口…专利" asks for patents, not the population: the measure check must not demand 人口.
     assert understand("2024年上海每万人口高价值发明专利拥有量是多少？").measures == ()
