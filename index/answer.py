@@ -188,7 +188,11 @@ def _best(ranked: list[Scored], terms: list[str], intent: Intent, w: Weights) ->
     # A question naming a measure may be answered a little further down, by a sentence that names it.
     depth = max(w.support_depth, w.measure_depth) if _asks_measure(intent, w) else w.support_depth
     best = next((s for s in ranked[:depth] if _supported(s, terms, intent, w)), None)
-    return None if best is None else _figure_beside(best, ranked, intent, terms, w)
+    if best is None:
+        # The best sentence may only name the subject ("…山海协作产业园"): the figure beside it may answer.
+        beside = _figure_beside(ranked[0], ranked, intent, terms, w)
+        return beside if beside is not ranked[0] else None
+    return _figure_beside(best, ranked, intent, terms, w)
 
 
 def _figure_beside(best: Scored, ranked: list[Scored], intent: Intent, terms: list[str], w: Weights) -> Scored:

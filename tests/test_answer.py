@@ -150,3 +150,15 @@ def test_sentences_found_only_by_bm25_get_their_real_cosine(seed_folder: Path, t
         row = searcher.row_of[(s.briefing.file, s.sentence.index)]
         assert s.dense == pytest.approx(float(searcher.dense_scores(query, [row])[0]), abs=1e-5)
 
+
+
+def test_the_figure_beside_a_sentence_that_only_names_the_subject_answers(tmp_path: Path) -> None:
+    """The best sentence names the park but holds no area: the sentence after it does, and answers."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "园区.txt").write_text(
+        "园区简报\n\n一、产业园区\n\n松阳-余姚山海协作产业园累计开发土地的速度位居全省前列。"
+        "截至目前，已开发 7.1 平方公里，入驻企业 65 家。\n", encoding="utf-8")
+    a = build_answer("山海协作产业园累计开发了多少土地？", _searcher(folder, tmp_path), weights=OPEN)
+    assert a.answered and a.quotes[0].text == "截至目前，已开发 7.1 平方公里，入驻企业 65 家。"
+    assert a.figure is not None and a.figure.text == "7.1 平方公里"
