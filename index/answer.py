@@ -25,10 +25,11 @@ from index.span import figure_match, pick_figure, tightest_span
 class Weights:
     """How sentence-level evidence is combined: every hand-set number of the answerer, in one place.
 
-    `scorer` picks the combination: "hand" sums the weighted features below (set by hand; `support_depth` by
-    bench/sweep.py, the cosine floors by bench/calibrate.py, the rest never measured); "fitted" ranks by the
-    logistic model of index/data/scorer.json (bench/fit_scorer.py, dev halves only) and refuses below its
-    threshold, and then only `planned_fit` (a feature input), `support_depth` and `figure_words` below apply.
+    `scorer` picks the combination: "hand" sums the weighted features below (set by hand, then swept on the dev
+    halves with bench/sweep.py where a comment gives the figures; the cosine floors by bench/calibrate.py; those
+    without a comment never measured); "fitted" ranks by the logistic model of index/data/scorer.json
+    (bench/fit_scorer.py, dev halves only) and refuses below its threshold, and then only `planned_fit` (a
+    feature input), `support_depth` and `figure_words` below apply.
     `measures` and `measure_depth` (index/measures.py) were set on the seed questions' dev half only,
     `briefbot eval bench/questions_seed.jsonl --split dev`: refusal recall 0.5 → 0.75, false refusals 0.015 both,
     top-1 0.806 → 0.821 at depth 2 (depths 2, 3, 5 alike; 1 refused one more answerable question); docs/quality.md
@@ -37,7 +38,10 @@ class Weights:
 
     scorer: Scorer = DEFAULT_SCORER
     fused: float = 1.0
-    window: float = 0.3  # a neighbour's retrieval score lends support to the sentence beside it
+    # A neighbour's retrieval score lends support to the sentence beside it. Set by hand; `bench/sweep.py --grid
+    # window=0,0.15,0.3,0.45` on the dev halves (at a3dcd1d): RGB-zh 36 / 39 / 38 / 42 of 56, reports 38 / 39 / 39
+    # / 37 of 48, the corpus seed 56 / 56 / 57 / 56 of 67, the briefing alone 58 / 59 / 60 / 60 of 67: it stays.
+    window: float = 0.3
     # The sentence holds the kind of answer asked for (an amount, a count, …). Set by hand; `bench/sweep.py --grid
     # fit=0.6,0.9,1.2` on the dev halves: corpus top-1 90 / 92 / 93 of 115 (false refusals 5 / 4 / 2, refusals
     # 12 / 12 / 11 of 13), the briefing alone 59 / 57 / 57 of 67 (refusals 8 / 7 / 7 of 8), RGB-zh 38 / 37 / 37 of
@@ -61,10 +65,20 @@ class Weights:
     # 67) and the corpus seed questions (57 of 67), their refusals and false refusals the same at every value.
     # 0.3: the largest value before the lost refusal.
     agreement: float = 0.3
-    planned_fit: float = 0.5  # what a plan or target keeps of its fit when a result is asked for
-    support_depth: int = 1  # how far down the ranking an answer with full evidence may come from (sweep: 1)
+    # What a plan or target keeps of its fit when a result is asked for. `bench/sweep.py --grid
+    # planned_fit=0,0.25,0.5` on the dev halves: reports 38 / 38 / 40 of 48, false refusals 4 / 5 / 1; the other
+    # sets the same at every value.
+    planned_fit: float = 0.5
+    # How far down the ranking an answer with full evidence may come from. `bench/sweep.py --grid
+    # support_depth=1,2,3` on the three dev halves (at a3dcd1d): top-1 194 / 195 / 196 of 238, refusals 21 / 19 /
+    # 18 of 21, false refusals 4 / 3 / 2.
+    support_depth: int = 1
     figure_words: float = 0.0  # share of the question's non-place words the figure's clause must hold
     hand_over: float = 0.6  # how much lower a neighbour holding the asked-for figure may score and still lead
+    # The refusal floors, each swept off and on over the three dev halves (`bench/sweep.py --grid
+    # min_coverage=0,0.5,1.0`, …; docs/quality.md "Which refusal rules carry the dev halves"): coverage refuses
+    # 15 / 18 / 21 of the 21 unanswerable questions, false refusals 2 throughout; the kind fit (0 / 0.3 / 0.5)
+    # 12 / 16 / 21, false refusals 0 / 1 / 2; the cosine floors below refuse no dev question at all.
     min_coverage: float = 1.0  # share of key terms the evidence's section must contain
     min_words: float = 0.0  # idf-weighted share of question words the evidence must contain
     min_fit: float = 0.5  # a figure question needs a figure of the asked kind
