@@ -141,4 +141,16 @@ def test_the_index_folder_is_json_and_faiss_not_pickle(library: Library) -> None
     assert names == ["briefings.jsonl", "manifest.json", "units.jsonl", "vectors.faiss"]
     manifest = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["model"].startswith(DEFAULT_MODEL) and manifest["dimension"] == 384
-    assert manifest["encoder"] == "onnx"
+    assert manifest["encoder"] == "onnx-int8"  # a new index: NEW_INDEX_ENCODER
+
+
+def test_an_fp32_index_is_searched_and_rebuilt_in_fp32_when_the_encoder_is_unset(library: Library) -> None:
+    """Indexes built before int8 became the default keep answering, and a rebuild keeps their vectors."""
+    root = Path(library.settings.index).parent
+    fp32 = dataclasses.replace(library.settings, index=root / "index-fp32", encoder="onnx")
+    Library.open(fp32)
+    reopened = Library.open(dataclasses.replace(fp32, encoder=None), build_if_missing=False)
+    assert reopened.embedder.encoder == "onnx" and reopened.info().encoder == "onnx"
+    a = reopened.ask("消薄飞地累计返利多少？")
+    assert a.answered and "累计返利 932.7 万元" in a.quotes[0].text
+    assert reopened.rebuild().embedded == 0  # the same vector space: every vector reused
