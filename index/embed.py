@@ -36,10 +36,10 @@ BatchProgress = Callable[[int, int], None]  # (texts done, texts in total), afte
 BATCH_SIZE = 64  # texts between two progress reports
 FORWARD_BATCH = 16  # texts per forward pass: on 2 cores 16 ran ~25 % faster than 64 (less padding, warmer cache)
 FAKE_MODEL = "fake"
-# What builds a new index when BRIEFBOT_ENCODER is unset: int8 with signed weights encodes 2–3× faster than
-# fp32 and answered as many questions at top-1 over the four question sets (docs/quality.md, "int8 with signed
-# weights, the default for new indexes": seed alone 1 fewer, RGB-zh dev 1 fewer, reports 1 more on each half).
-NEW_INDEX_ENCODER = "onnx-int8"
+# What builds a new index when BRIEFBOT_ENCODER is unset. fp32: int8 with signed weights builds 2–3× faster
+# but answered 3 fewer of 489 questions at top-1 over the four question sets and gained none (docs/quality.md,
+# "int8 with signed weights: opt-in"), so it is for whoever sets it.
+NEW_INDEX_ENCODER = "onnx"
 
 
 class Embedder(Protocol):

@@ -47,7 +47,7 @@ def test_a_bad_setting_says_which_variable_to_fix(name: str, value: str) -> None
 
 
 def test_onnx_is_the_default_for_the_default_model_only(tmp_path: Path) -> None:
-    assert encoder_for(settings(tmp_path)) == NEW_INDEX_ENCODER == "onnx-int8"
+    assert encoder_for(settings(tmp_path)) == NEW_INDEX_ENCODER == "onnx"
     assert encoder_for(settings(tmp_path, encoder="torch")) == "torch"
     assert encoder_for(settings(tmp_path, model=str(tmp_path))) == "torch"
     with pytest.raises(ModelUnavailable, match="BRIEFBOT_ENCODER=torch"):
@@ -214,7 +214,7 @@ def test_a_prepared_onnx_folder_loads_without_torch(tmp_path: Path) -> None:
         "from index.config import DEFAULT_MODEL, Settings\n"
         "from index.embed import load_embedder\n"
         "tmp = Path(sys.argv[1])\n"
-        "for encoder, built_with in ((None, 'torch'), (None, None), ('onnx-int8', 'torch')):\n"
+        "for encoder, built_with in ((None, 'torch'), (None, 'onnx-int8'), ('onnx-int8', 'torch')):\n"
         "    e = load_embedder(Settings(tmp / 'b', tmp / 'i', DEFAULT_MODEL, tmp / 'cache', encoder=encoder),\n"
         "                      built_with=built_with)\n"
         "    print(type(e).__name__, e.encoder, e.name, e.encode_queries(['园区']).shape)\n"
@@ -225,6 +225,6 @@ def test_a_prepared_onnx_folder_loads_without_torch(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0] == f"OnnxEmbedder onnx {vector_space('onnx')} (1, {DIM})"  # an fp32 index, followed
-    assert lines[1] == f"OnnxEmbedder onnx-int8 {vector_space('onnx-int8')} (1, {DIM})"  # a new index
+    assert lines[1] == f"OnnxEmbedder onnx-int8 {vector_space('onnx-int8')} (1, {DIM})"  # an int8 index
     assert lines[2] == lines[1]  # set, it wins over the index's
     assert lines[3] == "[]"

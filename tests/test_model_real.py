@@ -100,10 +100,8 @@ def test_a_hub_id_fails_at_once_with_advice(settings: Settings) -> None:
     assert time.perf_counter() - started < 30
 
 
-def test_onnx_searches_an_fp32_index_and_agrees_with_torch_on_the_seed(
-    embedder: Embedder, settings: Settings
-) -> None:
-    default = load_embedder(settings, built_with="torch")
+def test_onnx_is_the_default_and_agrees_with_torch_on_the_seed(embedder: Embedder, settings: Settings) -> None:
+    default = load_embedder(settings)
     assert isinstance(default, OnnxEmbedder) and default.encoder == "onnx"
     assert default.name == embedder.name == vector_space("onnx")
     sentences = [s.strip() for s in seed_text().split("。") if s.strip()]
@@ -113,10 +111,10 @@ def test_onnx_searches_an_fp32_index_and_agrees_with_torch_on_the_seed(
     np.testing.assert_allclose(default.encode_queries([question]), embedder.encode_queries([question]), atol=1e-4)
 
 
-def test_int8_builds_new_indexes_stays_close_to_torch_and_has_its_own_name(
+def test_int8_searches_an_int8_index_stays_close_to_torch_and_has_its_own_name(
     embedder: Embedder, settings: Settings
 ) -> None:
-    int8 = load_embedder(settings)
+    int8 = load_embedder(settings, built_with="onnx-int8")
     assert isinstance(int8, OnnxEmbedder) and int8.encoder == "onnx-int8"
     assert int8.name == vector_space("onnx-int8") != embedder.name
     sentences = [s.strip() for s in seed_text().split("。") if s.strip()]
