@@ -130,13 +130,15 @@ def _progress_bar() -> Any:
 
 
 def _index_build(args: argparse.Namespace, settings: Settings) -> int:
+    from index import store
     from index.build import build_index
     from index.embed import load_embedder
     from index.tokenize import keep_cache_in
 
     keep_cache_in(settings.word_cache)
-    report = build_index(settings.briefings, settings.index, load_embedder(settings, build=True), full=args.full,
-                         progress=_progress_bar(), limits=settings.limits)
+    embedder = load_embedder(settings, build=True, built_with=store.built_with(settings.index))
+    report = build_index(settings.briefings, settings.index, embedder, full=args.full, progress=_progress_bar(),
+                         limits=settings.limits)
     print(
         f"indexed {report.files_indexed} file(s), reused {report.files_reused} unchanged, "
         f"skipped {len(report.skipped)}; {report.sentences} sentences, {report.embedded} embedded, "

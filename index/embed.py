@@ -36,6 +36,10 @@ BatchProgress = Callable[[int, int], None]  # (texts done, texts in total), afte
 BATCH_SIZE = 64  # texts between two progress reports
 FORWARD_BATCH = 16  # texts per forward pass: on 2 cores 16 ran ~25 % faster than 64 (less padding, warmer cache)
 FAKE_MODEL = "fake"
+# What builds a new index when BRIEFBOT_ENCODER is unset. fp32: int8 with signed weights builds 2–3× faster
+# but answered 3 fewer questions at top-1 over the four question sets and gained none (docs/quality.md,
+# "int8 with signed weights: opt-in"), so it is for whoever sets it.
+NEW_INDEX_ENCODER = "onnx"
 
 
 class Embedder(Protocol):
@@ -54,15 +58,18 @@ class Embedder(Protocol):
         ...
 
 
-def load_embedder(settings: Settings, log: Log | None = None, *, build: bool = False) -> Embedder:
+def load_embedder(
+    settings: Settings, log: Log | None = None, *, build: bool = False, built_with: str | None = None
+) -> Embedder:
     """The embedder settings name; raises ModelUnavailable with a message a user can act on.
 
     build: the embedder is for a standalone `index build`, so it may use every core.
+    built_with: the encoder the existing index records (index.store.built_with), if there is one.
     """
     if settings.model == FAKE_MODEL:
         return FakeEmbedder()
     threads = settings.threads or (len(os.sched_getaffinity(0)) if build else 1)
-    encoder = encoder_for(settings)
+    encoder = encoder_for(settings, built_with)
     if encoder == "torch":
         path = prepare_model(settings, log)
         name = default_model_name() if settings.model == DEFAULT_MODEL else settings.model
@@ -75,10 +82,18 @@ def load_embedder(settings: Settings, log: Log | None = None, *, build: bool = F
     return OnnxEmbedder(folder, GRAPHS[encoder], vector_space(encoder), encoder, threads=threads)
 
 
-def encoder_for(settings: Settings) -> str:
-    """The encoder to run: ONNX Runtime is made for the default model only; any other runs on torch."""
+def encoder_for(settings: Settings, built_with: str | None = None) -> str:
+    """The encoder to run: ONNX Runtime is made for the default model only; any other runs on torch.
+
+    Unset, the default model follows the index it is given (built_with), so an index keeps being searched
+    and extended in the vector space it was built in, whatever the default for a new one (NEW_INDEX_ENCODER).
+    """
     if settings.encoder is None:
-        return "onnx" if settings.model == DEFAULT_MODEL else "torch"
+        if settings.model != DEFAULT_MODEL:
+            return "torch"
+        if built_with == "onnx-int8":
+            return "onnx-int8"
+        return "onnx" if built_with in ("onnx", "torch") else NEW_INDEX_ENCODER
     if settings.encoder != "torch" and settings.model != DEFAULT_MODEL:
         raise ModelUnavailable(
             f"BRIEFBOT_ENCODER={settings.encoder} works with the default model only: set BRIEFBOT_ENCODER=torch "
@@ -92,11 +107,13 @@ def vector_space(encoder: str) -> str:
 
     torch and ONNX fp32 give the same vectors (cosine ≥ 0.9999 on the check texts, tested at set-up), so
     they share a name and each can search or extend the other's index; int8 vectors differ (cosine ~0.997)
-    and get their own name, so an index never mixes them and is never searched with the other kind.
+    and get their own name, so an index never mixes them and is never searched with the other kind. The
+    int8 graph's weights became signed (index.onnx_encoder.quantize), which moved its vectors: "+int8s",
+    so an index built with the unsigned graph ("+int8") is refused rather than searched with the new one.
     """
     if encoder not in ENCODERS:
         raise ValueError(f"unknown encoder {encoder!r}")
-    return default_model_name() + ("+int8" if encoder == "onnx-int8" else "")
+    return default_model_name() + ("+int8s" if encoder == "onnx-int8" else "")
 
 
 class SentenceTransformerEmbedder:

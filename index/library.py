@@ -44,7 +44,7 @@ class Library:
         progress: Progress | None = None,
     ) -> Library:
         keep_cache_in(settings.word_cache)
-        embedder = embedder or load_embedder(settings)
+        embedder = embedder or load_embedder(settings, built_with=store.built_with(settings.index))
         if build_if_missing and not store.exists(settings.index):
             from index.build import build_index  # here: readers for .docx and .pdf are not needed to answer
 

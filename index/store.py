@@ -232,6 +232,17 @@ def exists(root: Path) -> bool:
     return (root / "current" / "manifest.json").is_file()
 
 
+def built_with(root: Path) -> str | None:
+    """The encoder the live generation records, or None when there is no index or its manifest is unreadable
+    (then `load` says what is wrong with it): read first, so the index is searched by what built it."""
+    path = root / "current" / "manifest.json"
+    try:
+        encoder = json.loads(path.read_text(encoding="utf-8")).get("encoder")
+    except (OSError, ValueError, RecursionError, AttributeError):
+        return None
+    return encoder if isinstance(encoder, str) else None
+
+
 def load(root: Path, expect_model: str | None = None) -> Snapshot:
     """Load the live generation and check every record against its schema and the manifest.
 
@@ -244,7 +255,7 @@ def load(root: Path, expect_model: str | None = None) -> Snapshot:
     path = link.resolve()
     try:
         manifest = check_manifest(json.loads((path / "manifest.json").read_text(encoding="utf-8")))
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         raise _damaged(path, "manifest", exc) from exc
     _check_manifest(manifest, expect_model, root)
     try:

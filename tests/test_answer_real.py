@@ -141,4 +141,16 @@ def test_the_index_folder_is_json_and_faiss_not_pickle(library: Library) -> None
     assert names == ["briefings.jsonl", "manifest.json", "units.jsonl", "vectors.faiss"]
     manifest = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["model"].startswith(DEFAULT_MODEL) and manifest["dimension"] == 384
-    assert manifest["encoder"] == "onnx"
+    assert manifest["encoder"] == "onnx"  # a new index: NEW_INDEX_ENCODER
+
+
+def test_an_int8_index_is_searched_and_rebuilt_in_int8_when_the_encoder_is_unset(library: Library) -> None:
+    """An index built with BRIEFBOT_ENCODER=onnx-int8 is answered without setting it again, and rebuilt in int8."""
+    root = Path(library.settings.index).parent
+    int8 = dataclasses.replace(library.settings, index=root / "index-int8", encoder="onnx-int8")
+    Library.open(int8)
+    reopened = Library.open(dataclasses.replace(int8, encoder=None), build_if_missing=False)
+    assert reopened.embedder.encoder == "onnx-int8" and reopened.info().encoder == "onnx-int8"
+    a = reopened.ask("消薄飞地累计返利多少？")
+    assert a.answered and "累计返利 932.7 万元" in a.quotes[0].text
+    assert reopened.rebuild().embedded == 0  # the same vector space: every vector reused

@@ -15,7 +15,7 @@ from paths import ROOT
 from index import store
 from index.build import build_index
 from index.config import DEFAULT_MODEL, Settings
-from index.embed import FakeEmbedder, encoder_for, vector_space
+from index.embed import NEW_INDEX_ENCODER, FakeEmbedder, encoder_for, vector_space
 from index.errors import BriefbotError, IndexMismatch, ModelUnavailable
 from index.library import index_info
 from index.onnx_encoder import OnnxEmbedder
@@ -47,7 +47,7 @@ def test_a_bad_setting_says_which_variable_to_fix(name: str, value: str) -> None
 
 
 def test_onnx_is_the_default_for_the_default_model_only(tmp_path: Path) -> None:
-    assert encoder_for(settings(tmp_path)) == "onnx"
+    assert encoder_for(settings(tmp_path)) == NEW_INDEX_ENCODER == "onnx"
     assert encoder_for(settings(tmp_path, encoder="torch")) == "torch"
     assert encoder_for(settings(tmp_path, model=str(tmp_path))) == "torch"
     with pytest.raises(ModelUnavailable, match="BRIEFBOT_ENCODER=torch"):
@@ -57,6 +57,38 @@ def test_onnx_is_the_default_for_the_default_model_only(tmp_path: Path) -> None:
 def test_fp32_encoders_share_a_vector_space_and_int8_has_its_own() -> None:
     assert vector_space("torch") == vector_space("onnx")
     assert vector_space("onnx-int8") != vector_space("onnx")
+
+
+def test_the_signed_int8_graph_has_a_space_of_its_own() -> None:
+    """Indexes built with the unsigned int8 graph recorded "+int8": the signed graph's vectors differ."""
+    assert vector_space("onnx-int8") == vector_space("onnx") + "+int8s"
+
+
+@pytest.mark.parametrize(("built_with", "expected"), [
+    ("onnx-int8", "onnx-int8"), ("onnx", "onnx"), ("torch", "onnx"), (None, NEW_INDEX_ENCODER),
+    ("fake", NEW_INDEX_ENCODER), ("gpu", NEW_INDEX_ENCODER),
+])
+def test_unset_the_encoder_follows_the_index(tmp_path: Path, built_with: str | None, expected: str) -> None:
+    assert encoder_for(settings(tmp_path), built_with) == expected
+
+
+def test_a_set_encoder_or_another_model_ignores_the_index(tmp_path: Path) -> None:
+    assert encoder_for(settings(tmp_path, encoder="onnx"), "onnx-int8") == "onnx"
+    assert encoder_for(settings(tmp_path, model=str(tmp_path)), "onnx-int8") == "torch"
+
+
+def test_built_with_reads_the_live_manifest(seed_folder: Path, tmp_path: Path) -> None:
+    assert store.built_with(tmp_path / "none") is None
+    build_index(seed_folder, tmp_path / "int8", Named("onnx-int8"))
+    assert store.built_with(tmp_path / "int8") == "onnx-int8"
+
+
+@pytest.mark.parametrize("manifest", [b"", b"\xff\xfe", b"[1, 2]", b'{"encoder": 7}', b"[" * 100_000, b'"x"'])
+def test_built_with_of_a_damaged_manifest_is_none(tmp_path: Path, manifest: bytes) -> None:
+    """The choice falls back to the default; opening the index then says what is wrong with it."""
+    (tmp_path / "i" / "current").mkdir(parents=True)
+    (tmp_path / "i" / "current" / "manifest.json").write_bytes(manifest)
+    assert store.built_with(tmp_path / "i") is None
 
 
 class Named(FakeEmbedder):
@@ -182,8 +214,9 @@ def test_a_prepared_onnx_folder_loads_without_torch(tmp_path: Path) -> None:
         "from index.config import DEFAULT_MODEL, Settings\n"
         "from index.embed import load_embedder\n"
         "tmp = Path(sys.argv[1])\n"
-        "for encoder in (None, 'onnx-int8'):\n"
-        "    e = load_embedder(Settings(tmp / 'b', tmp / 'i', DEFAULT_MODEL, tmp / 'cache', encoder=encoder))\n"
+        "for encoder, built_with in ((None, 'torch'), (None, 'onnx-int8'), ('onnx-int8', 'torch')):\n"
+        "    e = load_embedder(Settings(tmp / 'b', tmp / 'i', DEFAULT_MODEL, tmp / 'cache', encoder=encoder),\n"
+        "                      built_with=built_with)\n"
         "    print(type(e).__name__, e.encoder, e.name, e.encode_queries(['园区']).shape)\n"
         "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules))\n"
     )
@@ -191,6 +224,7 @@ def test_a_prepared_onnx_folder_loads_without_torch(tmp_path: Path) -> None:
                           cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[0] == f"OnnxEmbedder onnx {vector_space('onnx')} (1, {DIM})"
-    assert lines[1] == f"OnnxEmbedder onnx-int8 {vector_space('onnx-int8')} (1, {DIM})"
-    assert lines[2] == "[]"
+    assert lines[0] == f"OnnxEmbedder onnx {vector_space('onnx')} (1, {DIM})"  # an fp32 index, followed
+    assert lines[1] == f"OnnxEmbedder onnx-int8 {vector_space('onnx-int8')} (1, {DIM})"  # an int8 index
+    assert lines[2] == lines[1]  # set, it wins over the index's
+    assert lines[3] == "[]"

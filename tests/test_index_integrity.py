@@ -67,6 +67,9 @@ DAMAGE: dict[str, tuple[str, Callable[[Path], None]]] = {
     "unit past the sentences": ("units.jsonl", lambda p: _edit_lines(p, _unit_past_the_end)),
     "unit with a wrong type": ("units.jsonl", lambda p: _edit_lines(p, lambda r: [{**r[0], "own": 3}, *r[1:]])),
     "units cut": ("units.jsonl", lambda p: _edit_lines(p, lambda r: r[:-1])),
+    # nesting deeper than the JSON decoder's recursion limit raises RecursionError, not ValueError
+    "manifest nested too deep": ("manifest.json", lambda p: p.write_text("[" * 100_000, encoding="utf-8")),
+    "record nested too deep": ("briefings.jsonl", lambda p: p.write_text("[" * 100_000 + "\n", encoding="utf-8")),
 }
 
 

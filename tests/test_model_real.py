@@ -111,8 +111,11 @@ def test_onnx_is_the_default_and_agrees_with_torch_on_the_seed(embedder: Embedde
     np.testing.assert_allclose(default.encode_queries([question]), embedder.encode_queries([question]), atol=1e-4)
 
 
-def test_int8_stays_close_to_torch_and_has_its_own_name(embedder: Embedder, settings: Settings) -> None:
-    int8 = load_embedder(dataclasses.replace(settings, encoder="onnx-int8"))
+def test_int8_searches_an_int8_index_stays_close_to_torch_and_has_its_own_name(
+    embedder: Embedder, settings: Settings
+) -> None:
+    int8 = load_embedder(settings, built_with="onnx-int8")
+    assert isinstance(int8, OnnxEmbedder) and int8.encoder == "onnx-int8"
     assert int8.name == vector_space("onnx-int8") != embedder.name
     sentences = [s.strip() for s in seed_text().split("。") if s.strip()]
     cosines = np.sum(int8.encode_documents(sentences) * embedder.encode_documents(sentences), axis=1)
