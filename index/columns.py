@@ -134,13 +134,14 @@ class SentencesBuilder:
 class UnitTable(Sequence[Unit]):
     """Every row's unit: file and sentence numbers, content keys, and tokens as ids into one vocabulary."""
 
-    def __init__(self, files: tuple[str, ...], file_ids: np.ndarray, sentences: np.ndarray, keys: bytes,
+    def __init__(self, files: tuple[str, ...], file_ids: np.ndarray, sentences: np.ndarray, keys: bytes | np.ndarray,
                  key_ends: np.ndarray, vocab: tuple[str, ...], token_starts: np.ndarray, tokens: np.ndarray,
                  own: np.ndarray) -> None:
         self.files = files
         self.file_ids = file_ids  # row → index into files
         self.sentences = sentences  # row → sentence index within its file
-        self._keys, self._key_ends = keys, key_ends  # the keys' UTF-8, one after another
+        # The keys' UTF-8, one after another: bytes, or bytes mapped from a column file (index/column_files.py).
+        self._keys, self.key_ends = keys, key_ends
         self.vocab = vocab
         self.token_starts = token_starts  # row i's tokens are tokens[token_starts[i]:token_starts[i + 1]]
         self.tokens = tokens  # ids into vocab: the sentence's own tokens, then its context's
@@ -166,7 +167,7 @@ class UnitTable(Sequence[Unit]):
         lo, hi = int(self.token_starts[i]), int(self.token_starts[i + 1])
         words = [self.vocab[t] for t in self.tokens[lo:hi].tolist()]
         own = int(self.own[i])
-        key = self._keys[(self._key_ends[i - 1] if i else 0):self._key_ends[i]].decode("utf-8")
+        key = bytes(self._keys[(self.key_ends[i - 1] if i else 0):self.key_ends[i]]).decode("utf-8")
         return Unit(self.file(i), self.sentence(i), key, tuple(words[:own]), tuple(words[own:]))
 
     def __iter__(self) -> Iterator[Unit]:
@@ -178,6 +179,10 @@ class UnitTable(Sequence[Unit]):
 
     def sentence(self, row: int) -> int:
         return int(self.sentences[row])
+
+    def key_bytes(self) -> np.ndarray:
+        """Every key's UTF-8, one after another (row i's ends at key_ends[i])."""
+        return np.frombuffer(self._keys, dtype=np.uint8)
 
     def token_rows(self) -> TokenRows:
         return TokenRows(self.token_starts, self.tokens)

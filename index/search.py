@@ -47,7 +47,7 @@ class Searcher:
         self.snapshot = snapshot
         self.embedder = embedder
         units = snapshot.units
-        self.lexical = Lexical(units.token_rows(), units.vocab)
+        self.lexical = snapshot.lexical or Lexical(units.token_rows(), units.vocab)
         self._word_ids = {t: i for i, t in enumerate(units.vocab)}
         self._idf, self._idf_unknown = _idf(units)
         order = np.lexsort((units.sentences, units.file_ids))  # rows by file, then by sentence

@@ -2,7 +2,8 @@
 
 Layout of the index folder:
     current              symlink → generations/<id>   (replaced atomically by a rename)
-    generations/<id>/    manifest.json (written last), briefings.jsonl, units.jsonl, vectors.faiss
+    generations/<id>/    manifest.json (written last), briefings.jsonl, units.jsonl, vectors.faiss,
+                         columns/ (the units as arrays and BM25's matrix: index/column_files.py)
     .lock                held while a build runs
 A reader resolves `current` once and reads one complete generation; a crashed build leaves only a
 `*.tmp` folder that nothing points to and the next build removes.
@@ -23,8 +24,10 @@ from typing import Any
 
 import numpy as np
 
+from index.column_files import read_columns, write_columns
 from index.columns import UnitsBuilder, UnitTable
 from index.errors import BriefbotError, IndexMismatch, IndexMissing
+from index.lexical import Lexical
 from index.records import Briefing
 from index.stored import (
     Damaged,
@@ -55,6 +58,7 @@ class Snapshot:
     briefings: dict[str, Briefing]
     units: UnitTable  # a sequence of Unit, held as columns
     vectors: Any  # faiss.IndexFlatIP, or faiss.IndexIVFScalarQuantizer above the size threshold
+    lexical: Lexical | None = None  # BM25 as stored with the generation; None: the searcher indexes the units
 
     @property
     def model(self) -> str:
@@ -181,6 +185,8 @@ def write_generation(
     with open(tmp / "units.jsonl", "w", encoding="utf-8") as out:
         for u in units:
             out.write(json.dumps(unit_to_json(u), ensure_ascii=False) + "\n")
+    if units:  # an empty index has nothing to map
+        manifest["columns"] = write_columns(tmp, units)
     _faiss().write_index(vector_index(vectors, plan, tunables.train_per_list), str(tmp / "vectors.faiss"))
     _write_json(tmp / "manifest.json", manifest)  # last: a folder without it is not an index
     _fsync_dir(tmp)
@@ -199,7 +205,7 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
 
 
 def _fsync_dir(path: Path) -> None:
-    for child in path.iterdir():
+    for child in (p for p in path.rglob("*") if p.is_file()):
         with open(child, "rb") as handle:
             os.fsync(handle.fileno())
 
@@ -250,18 +256,24 @@ def load(root: Path, expect_model: str | None = None) -> Snapshot:
     try:
         with open(path / "briefings.jsonl", encoding="utf-8") as handle:
             briefings = [briefing_from_json(json.loads(line)) for line in handle]
-        table = UnitsBuilder()
-        with open(path / "units.jsonl", encoding="utf-8") as handle:
-            for line in handle:
-                table.add(unit_from_json(json.loads(line)))
-        units = table.table()
+        listed = manifest.get("columns")
+        units, lexical = _units_from_json(path) if listed is None else read_columns(path, listed)
         vectors = _read_vectors(path / "vectors.faiss", manifest)
         check_consistent(manifest, briefings, units, int(vectors.ntotal), int(vectors.d))
         _searched_as_built(vectors, manifest)
     except (OSError, ValueError, RuntimeError, OverflowError, Damaged) as exc:
         raise _damaged(path, "index", exc) from exc
     return Snapshot(path=path, manifest=manifest, briefings={b.file: b for b in briefings}, units=units,
-                    vectors=vectors)
+                    vectors=vectors, lexical=lexical)
+
+
+def _units_from_json(path: Path) -> tuple[UnitTable, None]:
+    """The units of a generation without column files (written before them): every record parsed and checked."""
+    table = UnitsBuilder()
+    with open(path / "units.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            table.add(unit_from_json(json.loads(line)))
+    return table.table(), None
 
 
 def _read_vectors(path: Path, manifest: dict[str, Any]) -> Any:

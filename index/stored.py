@@ -70,6 +70,9 @@ def check_manifest(manifest: Any) -> dict[str, Any]:
     ):
         _need(key in manifest and ok(manifest[key]), f"the manifest's {key!r} is missing or malformed")
     _need(set(manifest["files"]) == set(manifest["records"]), "the manifest's files and records differ")
+    # Absent in generations written before the column files (index/column_files.py): those parse units.jsonl.
+    _need("columns" not in manifest or _mapping(manifest["columns"], lambda h: isinstance(h, str)),
+          "the manifest's 'columns' is malformed")
     if "vector_index" in manifest:  # absent in generations written before it existed: those are flat
         try:
             plan_from_json(manifest["vector_index"])
