@@ -48,6 +48,7 @@ class Searcher:
         self.embedder = embedder
         units = snapshot.units
         self.lexical = snapshot.lexical or Lexical(units.token_rows(), units.vocab)
+        self._ivf = snapshot.plan.kind == "ivf"
         self._word_ids = {t: i for i, t in enumerate(units.vocab)}
         self._idf, self._idf_unknown = _idf(units)
         order = np.lexsort((units.sentences, units.file_ids))  # rows by file, then by sentence
@@ -88,15 +89,22 @@ class Searcher:
             return np.asarray(self.embedder.encode_queries([text])[0], dtype="float32")
 
     def dense(self, query: Query, k: int, rows: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """Top-k rows by cosine: FAISS over everything, or an exact scan of the given rows."""
+        """Top-k rows by cosine: FAISS over everything, or exactly over the given rows."""
         if not self.snapshot.units:
             return []
         vector = query.vector
         with stage("dense"):
-            if rows is not None:
+            if rows is not None and not self._select(rows):
                 return _top(rows, self.snapshot.scores(rows, vector), k)
-            scores, found = store.search_vectors(self.snapshot.vectors, vector[None, :], k)
+            if rows is not None:
+                scores, found = store.search_within(self.snapshot.vectors, vector, rows, k)
+            else:
+                scores, found = store.search_vectors(self.snapshot.vectors, vector[None, :], k)
             return [(int(r), float(s)) for r, s in zip(found[0], scores[0], strict=True) if r >= 0]
+
+    def _select(self, rows: np.ndarray) -> bool:
+        """Many rows of an IVF: one pass with them as a selector beats reading each back (store.SELECT_FROM_SHARE)."""
+        return self._ivf and len(rows) >= store.SELECT_FROM_SHARE * len(self.snapshot.units)
 
     def rows_of(self, files: Iterable[str]) -> np.ndarray:
         return np.concatenate([self._rows_of_file[f] for f in files] or [_NO_ROWS])
