@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from index.doc_profiles import evidence_label
 from index.plans import YEAR
 from index.profile import stage
 
@@ -24,7 +23,7 @@ def documents_naming(searcher: Searcher, terms: list[str]) -> list[str] | None:
     with stage("document filter"):
         names = [t for t in terms if not YEAR.fullmatch(t)]
         named = searcher.files_naming(terms)
-        labels = {f: squash(evidence_label(searcher.snapshot.briefings[f])) for f in named}
+        labels = {f: searcher.evidence_label(f) for f in named}
         titled = [f for f in named if names and all(t in labels[f] for t in names)]
     return titled or named or None
 

@@ -60,10 +60,14 @@ class Searcher:
         # Per searcher, so a swapped-in index never answers from the old one's sections.
         self._section_text = functools.lru_cache(maxsize=_SECTIONS_CACHED)(
             functools.partial(_section_text, snapshot.briefings))
+        # Each question reads the labels of the documents its key terms name: made once, not per question.
+        self._labels = {f: squash(evidence_label(b)) for f, b in snapshot.briefings.items()}
         # A key term counts when it is in the document's name as evidence or in its text ("\x00" keeps them apart).
-        self._terms = TermIndex(
-            {f: squash(evidence_label(b)) + "\x00" + squash(b.text) for f, b in snapshot.briefings.items()}
-        )
+        self._terms = TermIndex({f: self._labels[f] + "\x00" + squash(b.text) for f, b in snapshot.briefings.items()})
+
+    def evidence_label(self, file: str) -> str:
+        """A document's name as evidence (index.doc_profiles.evidence_label), without spaces."""
+        return self._labels[file]
 
     def section_text(self, file: str, section: tuple[str, ...]) -> str:
         """All the text of one section, without spaces: where a figure's subject is usually named."""
