@@ -1,11 +1,11 @@
-"""A generation's optional column files: the units as arrays and BM25's matrix, so opening reads, not rebuilds.
+"""A generation's optional column files: briefings, units and BM25's matrix as arrays, so opening reads them.
 
-Without them, opening parses every unit record of `units.jsonl` and has bm25s index every row in Python: at a
-million sentences most of the opening time (bench/scale.py, docs/quality.md "Scale"). With them, the arrays are
-mapped from `columns/` and only checked. They are an extra: a generation written before them (no "columns" in
-its manifest) opens as before, by parsing and indexing. When the manifest lists them, each file (and the
-`units.jsonl` they were made from) must have the SHA-256 it records, and the arrays the shapes and types that fit
-together; anything else is Damaged, which the store reports as a damaged index.
+Without them, opening parses every record of `briefings.jsonl` and `units.jsonl` and has bm25s index every row in
+Python: at a million sentences nearly all of the opening time (bench/scale.py, docs/quality.md "Scale"). With
+them, the arrays are mapped from `columns/` and only checked. They are an extra: a generation written before them
+(no "columns" in its manifest) opens as before, by parsing and indexing. When the manifest lists them, each file
+(and the records they were made from) must have the SHA-256 it records, and the arrays the shapes and types that
+fit together; anything else is Damaged, which the store reports as a damaged index.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ import numpy as np
 
 from index.columns import UnitsBuilder, UnitTable
 from index.lexical import Lexical
-from index.records import Unit
+from index.records import Briefing, Unit
+from index.sentence_columns import FILES, read_sentences, write_sentences
 from index.stored import Damaged
 
 __all__ = ["LISTED", "read_columns", "write_columns"]
@@ -29,12 +30,12 @@ _ARRAYS = ("file_ids", "sentences", "keys", "key_ends", "token_starts", "tokens"
 _BM25 = ("data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy", "vocab.index.json",
          "params.index.json")  # what bm25s 0.3.16's BM25.save writes for its default method
 # Every file the manifest's "columns" lists, relative to the generation: the records they were made from first.
-LISTED = ("units.jsonl", f"{FOLDER}/names.json", *(f"{FOLDER}/{a}.npy" for a in _ARRAYS),
-          *(f"{FOLDER}/bm25/{b}" for b in _BM25))
+LISTED = ("briefings.jsonl", "units.jsonl", f"{FOLDER}/names.json", *(f"{FOLDER}/{a}.npy" for a in _ARRAYS),
+          *(f"{FOLDER}/bm25/{b}" for b in _BM25), *(f"{FOLDER}/sentences/{f}" for f in FILES))
 
 
-def write_columns(generation: Path, units: list[Unit]) -> dict[str, str]:
-    """Write the column files beside `units.jsonl` (already written); their digests, for the manifest."""
+def write_columns(generation: Path, briefings: list[Briefing], units: list[Unit]) -> dict[str, str]:
+    """Write the column files beside the records (already written); their digests, for the manifest."""
     builder = UnitsBuilder()
     for u in units:
         builder.add(u)
@@ -49,11 +50,12 @@ def write_columns(generation: Path, units: list[Unit]) -> dict[str, str]:
     names = {"files": list(table.files), "vocab": list(table.vocab)}
     (folder / "names.json").write_text(json.dumps(names, ensure_ascii=False), encoding="utf-8")
     Lexical(table.token_rows(), table.vocab).save(folder / "bm25")
+    write_sentences(folder / "sentences", briefings)
     return {name: _digest(generation / name) for name in LISTED}
 
 
-def read_columns(generation: Path, listed: dict[str, str]) -> tuple[UnitTable, Lexical]:
-    """The units and their BM25 index from the column files, each checked; Damaged if any is off."""
+def read_columns(generation: Path, listed: dict[str, str]) -> tuple[list[Briefing], UnitTable, Lexical]:
+    """The briefings, the units and their BM25 index from the column files, each checked; Damaged if any is off."""
     if set(listed) != set(LISTED):
         raise Damaged("the manifest's 'columns' lists other files than this briefbot writes")
     for name in LISTED:
@@ -70,7 +72,7 @@ def read_columns(generation: Path, listed: dict[str, str]) -> tuple[UnitTable, L
         lexical = Lexical.load(folder / "bm25", len(table), table.vocab)
     except ValueError as exc:
         raise Damaged(str(exc)) from None
-    return table, lexical
+    return read_sentences(folder / "sentences"), table, lexical
 
 
 def _digest(path: Path) -> str:

@@ -19,7 +19,8 @@ import numpy as np
 from index.records import Sentence, Unit, UnitKind
 
 __all__ = [
-    "UNITS_CACHED", "SentenceTable", "SentencesBuilder", "TokenRows", "UnitTable", "UnitsBuilder", "sentence_texts",
+    "UNITS_CACHED", "SentenceTable", "SentencesBuilder", "TokenRows", "UnitTable", "UnitsBuilder", "sentence_table",
+    "sentence_texts",
 ]
 
 UNITS_CACHED = 8192  # units (and sentences) kept made; not tuned: a question reads a few dozen rows and neighbours
@@ -96,6 +97,21 @@ class SentenceTable(Sequence[Sentence]):
     def texts(self) -> list[str]:
         """Every sentence's text, in order (without making their Sentence objects)."""
         return [self._text[a:b] for a, b in self._spans.tolist()]
+
+    def columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...],
+                               np.ndarray, np.ndarray]:
+        """spans, kinds, sections, section names, clause starts, clauses: what the constructor takes after the text."""
+        return (self._spans, self._kinds, self._sections, self._section_names, self._clause_starts, self._clauses)
+
+
+def sentence_table(text: str, sentences: Sequence[Sentence]) -> SentenceTable:
+    """A briefing's sentences as a table, whether parsed (a tuple) or loaded (a table already)."""
+    if isinstance(sentences, SentenceTable):
+        return sentences
+    builder = SentencesBuilder(text)
+    for s in sentences:
+        builder.add(s.start, s.end, s.kind, s.section, s.section_titles, s.clauses)
+    return builder.table()
 
 
 def sentence_texts(sentences: Sequence[Sentence]) -> list[str]:

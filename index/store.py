@@ -206,7 +206,7 @@ def write_generation(
         for u in units:
             out.write(json.dumps(unit_to_json(u), ensure_ascii=False) + "\n")
     if units:  # an empty index has nothing to map
-        manifest["columns"] = write_columns(tmp, units)
+        manifest["columns"] = write_columns(tmp, briefings, units)
     _faiss().write_index(vector_index(vectors, plan, tunables.train_per_list), str(tmp / "vectors.faiss"))
     _write_json(tmp / "manifest.json", manifest)  # last: a folder without it is not an index
     _fsync_dir(tmp)
@@ -274,10 +274,8 @@ def load(root: Path, expect_model: str | None = None) -> Snapshot:
         raise _damaged(path, "manifest", exc) from exc
     _check_manifest(manifest, expect_model, root)
     try:
-        with open(path / "briefings.jsonl", encoding="utf-8") as handle:
-            briefings = [briefing_from_json(json.loads(line)) for line in handle]
         listed = manifest.get("columns")
-        units, lexical = _units_from_json(path) if listed is None else read_columns(path, listed)
+        briefings, units, lexical = _from_json(path) if listed is None else read_columns(path, listed)
         vectors = _read_vectors(path / "vectors.faiss", manifest)
         check_consistent(manifest, briefings, units, int(vectors.ntotal), int(vectors.d))
         _searched_as_built(vectors, manifest)
@@ -287,13 +285,15 @@ def load(root: Path, expect_model: str | None = None) -> Snapshot:
                     vectors=vectors, lexical=lexical)
 
 
-def _units_from_json(path: Path) -> tuple[UnitTable, None]:
-    """The units of a generation without column files (written before them): every record parsed and checked."""
+def _from_json(path: Path) -> tuple[list[Briefing], UnitTable, None]:
+    """A generation without column files (written before them): every record parsed and checked."""
+    with open(path / "briefings.jsonl", encoding="utf-8") as handle:
+        briefings = [briefing_from_json(json.loads(line)) for line in handle]
     table = UnitsBuilder()
     with open(path / "units.jsonl", encoding="utf-8") as handle:
         for line in handle:
             table.add(unit_from_json(json.loads(line)))
-    return table.table(), None
+    return briefings, table.table(), None
 
 
 def _read_vectors(path: Path, manifest: dict[str, Any]) -> Any:

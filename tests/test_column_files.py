@@ -1,4 +1,4 @@
-"""A generation's column files open to the same units and BM25 as parsing and indexing; a bad one is refused."""
+"""A generation's column files open to the same records and BM25 as parsing and indexing; a bad one is refused."""
 
 from __future__ import annotations
 
@@ -55,8 +55,11 @@ def _answers(folder: Path, idx: Path) -> list[Any]:
 def test_the_column_files_give_the_parsed_units_and_the_same_bm25(built: Path) -> None:
     mapped = store.load(built)
     assert mapped.lexical is not None and set(mapped.manifest["columns"]) == set(LISTED)
-    parsed, none = store._units_from_json(_generation(built))
+    briefings, parsed, none = store._from_json(_generation(built))
     assert none is None and list(mapped.units) == list(parsed) and mapped.units.vocab == parsed.vocab
+    assert list(mapped.briefings.values()) == briefings
+    for b in briefings:
+        assert tuple(mapped.briefings[b.file].sentences) == tuple(b.sentences)
     indexed = Lexical(parsed.token_rows(), parsed.vocab)
     for unit in list(parsed)[:40]:
         query = list(unit.tokens_own[:3]) or ["余姚"]
@@ -111,6 +114,12 @@ def _params_edited(path: Path) -> None:
     path.write_text(json.dumps({**params, "k1": 0.9}), encoding="utf-8")
 
 
+def _sentences_inline(path: Path) -> None:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    rows[0][0]["sentences"] = [[0, 1, "sentence", [], [], []]]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+
+
 HOSTILE: dict[str, tuple[str, Callable[[Path], None], bool]] = {
     "tokens truncated": ("columns/tokens.npy", _truncated, False),
     "tokens truncated, digest updated": ("columns/tokens.npy", _truncated, True),
@@ -126,6 +135,17 @@ HOSTILE: dict[str, tuple[str, Callable[[Path], None], bool]] = {
     "a word dropped from the names": ("columns/names.json", _names_edited, True),
     "bm25 written with other parameters": ("columns/bm25/params.index.json", _params_edited, True),
     "units.jsonl edited after the columns": ("units.jsonl", lambda p: p.write_text("", encoding="utf-8"), False),
+    "briefings.jsonl edited after the columns": ("briefings.jsonl", _truncated, False),
+    "sentence spans truncated, digest updated": ("columns/sentences/spans.npy", _truncated, True),
+    "a sentence past its text": ("columns/sentences/spans.npy", _saved(lambda a: a + np.uint32(10**6)), True),
+    "a clause past its text": ("columns/sentences/clauses.npy", _saved(lambda a: a * np.uint32(1000)), True),
+    "an unknown sentence kind": ("columns/sentences/kinds.npy", _saved(lambda a: a + np.int8(5)), True),
+    "kinds as int64 (wrong dtype)": ("columns/sentences/kinds.npy", _saved(lambda a: a.astype("int64")), True),
+    "sentence spans flat (wrong shape)": ("columns/sentences/spans.npy", _saved(lambda a: a.reshape(-1)), True),
+    "a sentence fewer": ("columns/sentences/sentence_starts.npy", _saved(lambda a: a - (a > 0)), True),
+    "a section past the names": ("columns/sentences/sections.npy", _saved(lambda a: a + np.uint8(200)), True),
+    "huge npy header of the sentences": ("columns/sentences/clause_starts.npy", _huge_header, True),
+    "a briefing record holding its sentences": ("columns/sentences/briefings.jsonl", _sentences_inline, True),
 }
 
 
@@ -164,3 +184,14 @@ def test_a_manifest_listing_other_column_files_is_a_damaged_index(built: Path, c
     path.write_text(json.dumps({**manifest, "columns": change(manifest["columns"])}), encoding="utf-8")
     with pytest.raises(IndexMismatch, match=DAMAGED):
         store.load(built)
+
+
+def test_an_incremental_build_rewrites_the_reused_briefings_columns_unchanged(seed_folder: Path, built: Path) -> None:
+    (seed_folder / "second.txt").write_text(OTHER, encoding="utf-8")
+    report = build_index(seed_folder, built, FakeEmbedder())  # the seed briefing comes from the mapped columns
+    assert report.files_reused == 1 and report.files_indexed == 1
+    mapped = store.load(built)
+    briefings, _, _ = store._from_json(_generation(built))
+    assert len(briefings) == 2
+    for b in briefings:
+        assert tuple(mapped.briefings[b.file].sentences) == tuple(b.sentences) and mapped.briefings[b.file] == b
