@@ -26,7 +26,7 @@ from index.stored import Damaged
 __all__ = ["LISTED", "read_columns", "write_columns"]
 
 FOLDER = "columns"
-_ARRAYS = ("file_ids", "sentences", "keys", "key_ends", "token_starts", "tokens", "own")
+_ARRAYS = ("file_ids", "sentences", "keys", "key_ends", "token_starts", "tokens", "own", "document_frequencies")
 _BM25 = ("data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy", "vocab.index.json",
          "params.index.json")  # what bm25s 0.3.16's BM25.save writes for its default method
 # Every file the manifest's "columns" lists, relative to the generation: the records they were made from first.
@@ -44,7 +44,7 @@ def write_columns(generation: Path, briefings: list[Briefing], units: list[Unit]
     folder.mkdir()
     arrays = {"file_ids": table.file_ids, "sentences": table.sentences, "keys": table.key_bytes(),
               "key_ends": table.key_ends, "token_starts": table.token_starts, "tokens": table.tokens,
-              "own": table.own}
+              "own": table.own, "document_frequencies": table.document_frequencies()}
     for name in _ARRAYS:
         np.save(folder / f"{name}.npy", arrays[name], allow_pickle=False)
     names = {"files": list(table.files), "vocab": list(table.vocab)}
@@ -67,7 +67,7 @@ def read_columns(generation: Path, listed: dict[str, str]) -> tuple[list[Briefin
     a = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in _ARRAYS}
     _check_units(a, len(files), len(vocab))
     table = UnitTable(files, a["file_ids"], a["sentences"], a["keys"], a["key_ends"], vocab, a["token_starts"],
-                      a["tokens"], a["own"])
+                      a["tokens"], a["own"], a["document_frequencies"])
     try:
         lexical = Lexical.load(folder / "bm25", len(table), table.vocab)
     except ValueError as exc:
@@ -91,6 +91,7 @@ def _check_units(a: dict[str, np.ndarray], files: int, words: int) -> None:
     """The unit arrays have the types and lengths that fit together, and every id names something."""
     n = len(a["sentences"])
     if any(x.ndim != 1 for x in a.values()) or a["sentences"].dtype != np.int64 or a["keys"].dtype != np.uint8 \
+            or a["document_frequencies"].dtype != np.int64 or len(a["document_frequencies"]) != words \
             or any(a[k].dtype.kind != "u" for k in ("file_ids", "key_ends", "token_starts", "tokens", "own")):
         raise Damaged("a column file has the wrong shape or type")
     if not n or any(len(a[k]) != n for k in ("file_ids", "key_ends", "own")) or len(a["token_starts"]) != n + 1:
@@ -101,5 +102,6 @@ def _check_units(a: dict[str, np.ndarray], files: int, words: int) -> None:
             or bool(np.any(np.diff(ends.astype(np.int64)) < 0)) or bool(np.any(a["own"] > lengths)):
         raise Damaged("the column files' offsets do not fit together")
     if int(a["file_ids"].max()) >= files or int(a["sentences"].min()) < 0 \
-            or (len(a["tokens"]) and int(a["tokens"].max()) >= words):
+            or (len(a["tokens"]) and int(a["tokens"].max()) >= words) \
+            or bool(np.any((a["document_frequencies"] < 0) | (a["document_frequencies"] > n))):
         raise Damaged("a column file names a file, sentence or word that is not there")

@@ -23,6 +23,7 @@ __all__ = [
     "sentence_texts",
 ]
 
+_DF_BLOCK = 100_000  # units counted at a time; not tuned: the temporaries stay bounded whatever the size
 UNITS_CACHED = 8192  # units (and sentences) kept made; not tuned: a question reads a few dozen rows and neighbours
 
 _KINDS: tuple[UnitKind, ...] = ("sentence", "heading", "meta")
@@ -152,7 +153,7 @@ class UnitTable(Sequence[Unit]):
 
     def __init__(self, files: tuple[str, ...], file_ids: np.ndarray, sentences: np.ndarray, keys: bytes | np.ndarray,
                  key_ends: np.ndarray, vocab: tuple[str, ...], token_starts: np.ndarray, tokens: np.ndarray,
-                 own: np.ndarray) -> None:
+                 own: np.ndarray, document_frequencies: np.ndarray | None = None) -> None:
         self.files = files
         self.file_ids = file_ids  # row → index into files
         self.sentences = sentences  # row → sentence index within its file
@@ -162,6 +163,7 @@ class UnitTable(Sequence[Unit]):
         self.token_starts = token_starts  # row i's tokens are tokens[token_starts[i]:token_starts[i + 1]]
         self.tokens = tokens  # ids into vocab: the sentence's own tokens, then its context's
         self.own = own  # how many of row i's tokens are its own
+        self._df = document_frequencies  # counted when first asked for, unless stored (index/column_files.py)
         # Answering reads the same candidates' units several times: each is made once while it is in use.
         self._unit = functools.lru_cache(maxsize=UNITS_CACHED)(self._make)
 
@@ -202,6 +204,19 @@ class UnitTable(Sequence[Unit]):
 
     def token_rows(self) -> TokenRows:
         return TokenRows(self.token_starts, self.tokens)
+
+    def document_frequencies(self) -> np.ndarray:
+        """How many units hold each vocabulary id among their own tokens (a word counts once per unit)."""
+        if self._df is None:
+            words = len(self.vocab)
+            df = np.zeros(words, dtype=np.int64)
+            for start in range(0, len(self), _DF_BLOCK):
+                rows, tokens = self.own_token_pairs(start, min(start + _DF_BLOCK, len(self)))
+                pairs = np.sort(rows.astype(np.int64) * words + tokens)
+                pairs = pairs[np.diff(pairs, prepend=-1) != 0]
+                df += np.bincount(pairs % words, minlength=words)
+            self._df = df
+        return self._df
 
     def own_token_pairs(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
         """(row, token id) for each own token of rows start..stop-1, for counting document frequencies."""

@@ -23,7 +23,6 @@ from index.terms import TermIndex
 
 Mode = Literal["hybrid", "dense", "lexical"]
 RRF_K = 60  # the usual constant; measured against 10 and 30 in docs/quality.md
-_IDF_BLOCK = 100_000  # units counted at a time; not tuned: the temporaries stay bounded whatever the size
 _NO_ROWS = np.zeros(0, dtype=np.int64)
 _SECTIONS_CACHED = 4096  # sections whose squashed text is kept; not tuned: many questions' candidates fit
 
@@ -157,12 +156,7 @@ class Searcher:
 
 def _idf(units: UnitTable) -> tuple[np.ndarray, float]:
     """Each vocabulary id's inverse document frequency over the units' own tokens (NaN where none holds it)."""
-    df = np.zeros(len(units.vocab), dtype=np.int64)
-    for start in range(0, len(units), _IDF_BLOCK):
-        rows, tokens = units.own_token_pairs(start, min(start + _IDF_BLOCK, len(units)))
-        pairs = np.sort(rows.astype(np.int64) * len(units.vocab) + tokens)
-        pairs = pairs[np.diff(pairs, prepend=-1) != 0]  # a word counts once per unit
-        df += np.bincount(pairs % len(units.vocab), minlength=len(units.vocab))
+    df = units.document_frequencies()
     n = max(len(units), 1)
     # math.log, one word at a time, as before: the same weights to the last bit.
     return np.array([math.log(1 + n / c) if c else math.nan for c in df.tolist()]), math.log(1 + n)

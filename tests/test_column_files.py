@@ -57,6 +57,7 @@ def test_the_column_files_give_the_parsed_units_and_the_same_bm25(built: Path) -
     assert mapped.lexical is not None and set(mapped.manifest["columns"]) == set(LISTED)
     briefings, parsed, none = store._from_json(_generation(built))
     assert none is None and list(mapped.units) == list(parsed) and mapped.units.vocab == parsed.vocab
+    assert np.array_equal(mapped.units.document_frequencies(), parsed.document_frequencies())
     assert list(mapped.briefings.values()) == briefings
     for b in briefings:
         assert tuple(mapped.briefings[b.file].sentences) == tuple(b.sentences)
@@ -132,6 +133,9 @@ HOSTILE: dict[str, tuple[str, Callable[[Path], None], bool]] = {
                                              _saved(lambda a: a.astype("float64")), True),
     "a word id past the vocabulary": ("columns/tokens.npy", _saved(lambda a: a + np.uint16(60000)), True),
     "huge npy header": ("columns/file_ids.npy", _huge_header, True),
+    "word counts as int32 (wrong dtype)": ("columns/document_frequencies.npy", _saved(lambda a: a.astype("int32")),
+                                           True),
+    "a negative word count": ("columns/document_frequencies.npy", _saved(lambda a: a - 10**6), True),
     "a word dropped from the names": ("columns/names.json", _names_edited, True),
     "bm25 written with other parameters": ("columns/bm25/params.index.json", _params_edited, True),
     "units.jsonl edited after the columns": ("units.jsonl", lambda p: p.write_text("", encoding="utf-8"), False),
