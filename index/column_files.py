@@ -18,10 +18,12 @@ from typing import Any
 import numpy as np
 
 from index.columns import UnitsBuilder, UnitTable
+from index.evidence import evidence_labels, term_texts
 from index.lexical import Lexical
 from index.records import Briefing, Unit
 from index.sentence_columns import FILES, read_sentences, write_sentences
 from index.stored import Damaged
+from index.terms import Postings, TermIndex, check_postings, texts_digest
 
 __all__ = ["LISTED", "read_columns", "write_columns"]
 
@@ -30,8 +32,10 @@ _ARRAYS = ("file_ids", "sentences", "keys", "key_ends", "token_starts", "tokens"
 _BM25 = ("data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy", "vocab.index.json",
          "params.index.json")  # what bm25s 0.3.16's BM25.save writes for its default method
 # Every file the manifest's "columns" lists, relative to the generation: the records they were made from first.
+_POSTINGS = ("grams", "starts", "docs")
 LISTED = ("briefings.jsonl", "units.jsonl", f"{FOLDER}/names.json", *(f"{FOLDER}/{a}.npy" for a in _ARRAYS),
-          *(f"{FOLDER}/bm25/{b}" for b in _BM25), *(f"{FOLDER}/sentences/{f}" for f in FILES))
+          *(f"{FOLDER}/bm25/{b}" for b in _BM25), *(f"{FOLDER}/sentences/{f}" for f in FILES),
+          *(f"{FOLDER}/terms/{t}" for t in ("digest.json", *(f"{p}.npy" for p in _POSTINGS))))
 
 
 def write_columns(generation: Path, briefings: list[Briefing], units: list[Unit]) -> dict[str, str]:
@@ -51,11 +55,13 @@ def write_columns(generation: Path, briefings: list[Briefing], units: list[Unit]
     (folder / "names.json").write_text(json.dumps(names, ensure_ascii=False), encoding="utf-8")
     Lexical(table.token_rows(), table.vocab).save(folder / "bm25")
     write_sentences(folder / "sentences", briefings)
+    _write_postings(folder / "terms", {b.file: b for b in briefings})
     return {name: _digest(generation / name) for name in LISTED}
 
 
-def read_columns(generation: Path, listed: dict[str, str]) -> tuple[list[Briefing], UnitTable, Lexical]:
-    """The briefings, the units and their BM25 index from the column files, each checked; Damaged if any is off."""
+def read_columns(generation: Path, listed: dict[str, str]) -> tuple[list[Briefing], UnitTable, Lexical, Postings]:
+    """The briefings, the units, their BM25 index and the key-term postings from the column files, each checked;
+    Damaged if any is off."""
     if set(listed) != set(LISTED):
         raise Damaged("the manifest's 'columns' lists other files than this briefbot writes")
     for name in LISTED:
@@ -72,7 +78,30 @@ def read_columns(generation: Path, listed: dict[str, str]) -> tuple[list[Briefin
         lexical = Lexical.load(folder / "bm25", len(table), table.vocab)
     except ValueError as exc:
         raise Damaged(str(exc)) from None
-    return read_sentences(folder / "sentences"), table, lexical
+    briefings = read_sentences(folder / "sentences")
+    return briefings, table, lexical, _read_postings(folder / "terms", len(briefings))
+
+
+def _write_postings(folder: Path, briefings: dict[str, Briefing]) -> None:
+    """The key-term index's postings, with the digest of the texts they index: the labels come from code
+    (index/doc_profiles), so a briefbot whose labels differ from the builder's rebuilds them at opening."""
+    folder.mkdir()
+    texts = term_texts(briefings, evidence_labels(briefings))
+    for name, array in zip(_POSTINGS, TermIndex(texts).postings_arrays(), strict=True):
+        np.save(folder / f"{name}.npy", array, allow_pickle=False)
+    (folder / "digest.json").write_text(json.dumps({"texts": texts_digest(texts)}), encoding="utf-8")
+
+
+def _read_postings(folder: Path, texts: int) -> Postings:
+    digest = json.loads((folder / "digest.json").read_text(encoding="utf-8"))
+    if not isinstance(digest, dict) or not isinstance(digest.get("texts"), str):
+        raise Damaged("the term postings' digest is malformed")
+    grams, starts, docs = (np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in _POSTINGS)
+    try:
+        check_postings(grams, starts, docs, texts)
+    except ValueError as exc:
+        raise Damaged(str(exc)) from None
+    return Postings(digest["texts"], grams, starts, docs)
 
 
 def _digest(path: Path) -> str:

@@ -12,9 +12,8 @@ import numpy as np
 
 from index import store
 from index.columns import UNITS_CACHED, SentenceTable, UnitTable
-from index.doc_profiles import evidence_label
 from index.embed import Embedder
-from index.evidence import squash
+from index.evidence import evidence_labels, term_texts
 from index.lexical import Lexical
 from index.profile import stage
 from index.query import Query
@@ -60,9 +59,9 @@ class Searcher:
         self._section_text = functools.lru_cache(maxsize=_SECTIONS_CACHED)(
             functools.partial(_section_text, snapshot.briefings))
         # Each question reads the labels of the documents its key terms name: made once, not per question.
-        self._labels = {f: squash(evidence_label(b)) for f, b in snapshot.briefings.items()}
-        # A key term counts when it is in the document's name as evidence or in its text ("\x00" keeps them apart).
-        self._terms = TermIndex({f: self._labels[f] + "\x00" + squash(b.text) for f, b in snapshot.briefings.items()})
+        self._labels = evidence_labels(snapshot.briefings)
+        # A key term counts when it is in the document's name as evidence or in its text.
+        self._terms = TermIndex(term_texts(snapshot.briefings, self._labels), snapshot.terms)
 
     def evidence_label(self, file: str) -> str:
         """A document's name as evidence (index.doc_profiles.evidence_label), without spaces."""

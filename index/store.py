@@ -25,20 +25,20 @@ from typing import Any
 import numpy as np
 
 from index.column_files import read_columns, write_columns
-from index.columns import UnitsBuilder, UnitTable
+from index.columns import UnitTable
 from index.errors import BriefbotError, IndexMismatch, IndexMissing
 from index.lexical import Lexical
 from index.records import Briefing
 from index.stored import (
     Damaged,
     Unit,
-    briefing_from_json,
     briefing_to_json,
     check_consistent,
     check_manifest,
-    unit_from_json,
+    records_from_json,
     unit_to_json,
 )
+from index.terms import Postings
 from index.vector_plan import DEFAULT_TUNABLES, FLAT, Plan, Tunables, choose, plan_from_json
 
 __all__ = ["SCHEMA_VERSION", "Snapshot", "Unit", "build_lock", "exists", "flat_index", "load", "search_vectors",
@@ -64,6 +64,7 @@ class Snapshot:
     units: UnitTable  # a sequence of Unit, held as columns
     vectors: Any  # faiss.IndexFlatIP, or faiss.IndexIVFScalarQuantizer above the size threshold
     lexical: Lexical | None = None  # BM25 as stored with the generation; None: the searcher indexes the units
+    terms: Postings | None = None  # the key-term index's postings as stored; None: the searcher builds them
 
     @property
     def model(self) -> str:
@@ -275,25 +276,19 @@ def load(root: Path, expect_model: str | None = None) -> Snapshot:
     _check_manifest(manifest, expect_model, root)
     try:
         listed = manifest.get("columns")
-        briefings, units, lexical = _from_json(path) if listed is None else read_columns(path, listed)
+        if listed is None:  # written before the column files: every record parsed and checked
+            (briefings, units), lexical, terms = records_from_json(path), None, None
+        else:
+            briefings, units, lexical, terms = read_columns(path, listed)
         vectors = _read_vectors(path / "vectors.faiss", manifest)
         check_consistent(manifest, briefings, units, int(vectors.ntotal), int(vectors.d))
         _searched_as_built(vectors, manifest)
     except (OSError, ValueError, RuntimeError, OverflowError, Damaged) as exc:
         raise _damaged(path, "index", exc) from exc
     return Snapshot(path=path, manifest=manifest, briefings={b.file: b for b in briefings}, units=units,
-                    vectors=vectors, lexical=lexical)
+                    vectors=vectors, lexical=lexical, terms=terms)
 
 
-def _from_json(path: Path) -> tuple[list[Briefing], UnitTable, None]:
-    """A generation without column files (written before them): every record parsed and checked."""
-    with open(path / "briefings.jsonl", encoding="utf-8") as handle:
-        briefings = [briefing_from_json(json.loads(line)) for line in handle]
-    table = UnitsBuilder()
-    with open(path / "units.jsonl", encoding="utf-8") as handle:
-        for line in handle:
-            table.add(unit_from_json(json.loads(line)))
-    return briefings, table.table(), None
 
 
 def _read_vectors(path: Path, manifest: dict[str, Any]) -> Any:

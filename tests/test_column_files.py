@@ -17,8 +17,11 @@ from index.column_files import LISTED, _digest
 from index.config import Settings
 from index.embed import FakeEmbedder
 from index.errors import IndexMismatch
+from index.evidence import evidence_labels, term_texts
 from index.lexical import Lexical
 from index.library import Library
+from index.stored import records_from_json
+from index.terms import TermIndex
 
 DAMAGED = "damaged index"
 FIX = "briefbot index build --full"
@@ -55,8 +58,8 @@ def _answers(folder: Path, idx: Path) -> list[Any]:
 def test_the_column_files_give_the_parsed_units_and_the_same_bm25(built: Path) -> None:
     mapped = store.load(built)
     assert mapped.lexical is not None and set(mapped.manifest["columns"]) == set(LISTED)
-    briefings, parsed, none = store._from_json(_generation(built))
-    assert none is None and list(mapped.units) == list(parsed) and mapped.units.vocab == parsed.vocab
+    briefings, parsed = records_from_json(_generation(built))
+    assert list(mapped.units) == list(parsed) and mapped.units.vocab == parsed.vocab
     assert np.array_equal(mapped.units.document_frequencies(), parsed.document_frequencies())
     assert list(mapped.briefings.values()) == briefings
     for b in briefings:
@@ -148,6 +151,10 @@ HOSTILE: dict[str, tuple[str, Callable[[Path], None], bool]] = {
     "sentence spans flat (wrong shape)": ("columns/sentences/spans.npy", _saved(lambda a: a.reshape(-1)), True),
     "a sentence fewer": ("columns/sentences/sentence_starts.npy", _saved(lambda a: a - (a > 0)), True),
     "a section past the names": ("columns/sentences/sections.npy", _saved(lambda a: a + np.uint8(200)), True),
+    "term documents past the briefings": ("columns/terms/docs.npy", _saved(lambda a: a + np.uint8(7)), True),
+    "term bigrams out of order": ("columns/terms/grams.npy", _saved(lambda a: a[::-1].copy()), True),
+    "term starts as floats (wrong dtype)": ("columns/terms/starts.npy", _saved(lambda a: a.astype("float64")), True),
+    "term digest not text": ("columns/terms/digest.json", lambda p: p.write_text('{"texts": 7}'), True),
     "huge npy header of the sentences": ("columns/sentences/clause_starts.npy", _huge_header, True),
     "a briefing record holding its sentences": ("columns/sentences/briefings.jsonl", _sentences_inline, True),
 }
@@ -195,7 +202,22 @@ def test_an_incremental_build_rewrites_the_reused_briefings_columns_unchanged(se
     report = build_index(seed_folder, built, FakeEmbedder())  # the seed briefing comes from the mapped columns
     assert report.files_reused == 1 and report.files_indexed == 1
     mapped = store.load(built)
-    briefings, _, _ = store._from_json(_generation(built))
+    briefings, _ = records_from_json(_generation(built))
     assert len(briefings) == 2
     for b in briefings:
         assert tuple(mapped.briefings[b.file].sentences) == tuple(b.sentences) and mapped.briefings[b.file] == b
+
+
+def test_stored_term_postings_are_used_only_for_the_texts_they_were_built_from(built: Path) -> None:
+    snap = store.load(built)
+    assert snap.terms is not None
+    texts = term_texts(snap.briefings, evidence_labels(snap.briefings))
+    built_now = TermIndex(texts)
+    stored = TermIndex(texts, snap.terms)
+    for got, want in zip(stored.postings_arrays(), built_now.postings_arrays(), strict=True):
+        assert np.array_equal(got, want)
+    assert stored.postings_arrays()[0] is snap.terms.grams  # taken as stored, not built again
+    # A briefbot whose labels differ from the builder's (index/doc_profiles changed) builds its own.
+    relabelled = {f: "松阳余姚" + t for f, t in texts.items()}
+    assert TermIndex(relabelled, snap.terms).containing(["松阳余姚"]) == list(relabelled)
+    assert not stored.containing(["松阳余姚宁波"])
