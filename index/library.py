@@ -44,6 +44,7 @@ class Library:
         progress: Progress | None = None,
     ) -> Library:
         keep_cache_in(settings.word_cache)
+        _limit_blas(settings.threads or 1)
         embedder = embedder or load_embedder(settings)
         if build_if_missing and not store.exists(settings.index):
             from index.build import build_index  # here: readers for .docx and .pdf are not needed to answer
@@ -98,6 +99,20 @@ class Library:
         finally:
             self._rebuild_lock.release()
 
+
+
+def _limit_blas(threads: int) -> None:
+    """BLAS (numpy's and faiss's) on `threads` threads in a process that answers.
+
+    With OpenBLAS's default of one thread per core, each exact scan's product woke a helper thread that then spun,
+    holding the other core: at a million sentences (bench/scale.py's index, 60 seed questions under cProfile,
+    load average ~2) the questions took 5.47 s with it and 2.81 s with one thread, the encoder's share 1.64 s
+    against 0.83 s (docs/quality.md "Scale"). A matrix–vector product computes each row alone either way, so the
+    scores are the same.
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=threads, user_api="blas")
 
 
 def index_info(snap: store.Snapshot) -> IndexInfo:
