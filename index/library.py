@@ -104,11 +104,12 @@ class Library:
 def _limit_blas(threads: int) -> None:
     """BLAS (numpy's and faiss's) on `threads` threads in a process that answers.
 
-    With OpenBLAS's default of one thread per core, each exact scan's product woke a helper thread that then spun,
-    holding the other core: at a million sentences (bench/scale.py's index, 60 seed questions under cProfile,
-    load average ~2) the questions took 5.47 s with it and 2.81 s with one thread, the encoder's share 1.64 s
-    against 0.83 s (docs/quality.md "Scale"). A matrix–vector product computes each row alone either way, so the
-    scores are the same.
+    With OpenBLAS's default of one thread per core, each exact scan's product wakes a helper thread that then spins
+    for the other core, which the encoder and other processes need. Over bench/scale.py's million-sentence folder,
+    `BRIEFBOT_INDEX=… bench/scale.py --answer …` (120 seed questions, load average 2.0–3.2, alternating) gave a
+    median answer of 35.7, 35.8, 36.8, 38.8, 37.9 ms on one thread and 65.9, 35.3, 68.6, 68.7, 68.2 ms with
+    BRIEFBOT_THREADS=2 (docs/quality.md "Scale"). A matrix–vector product computes each row alone either way, so
+    the scores are the same (the seed questions' answers were).
     """
     from threadpoolctl import threadpool_limits
 
