@@ -1,4 +1,4 @@
-"""A generation's optional column files: briefings, units and BM25's matrix as arrays, so opening reads them.
+"""A generation's optional column files: briefings, units, BM25's matrix and the key-term postings as arrays.
 
 Without them, opening parses every record of `briefings.jsonl` and `units.jsonl` and has bm25s index every row in
 Python: at a million sentences nearly all of the opening time (bench/scale.py, docs/quality.md "Scale"). With
@@ -31,8 +31,8 @@ FOLDER = "columns"
 _ARRAYS = ("file_ids", "sentences", "keys", "key_ends", "token_starts", "tokens", "own", "document_frequencies")
 _BM25 = ("data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy", "vocab.index.json",
          "params.index.json")  # what bm25s 0.3.16's BM25.save writes for its default method
-# Every file the manifest's "columns" lists, relative to the generation: the records they were made from first.
 _POSTINGS = ("grams", "starts", "docs")
+# Every file the manifest's "columns" lists, relative to the generation: the records they were made from first.
 LISTED = ("briefings.jsonl", "units.jsonl", f"{FOLDER}/names.json", *(f"{FOLDER}/{a}.npy" for a in _ARRAYS),
           *(f"{FOLDER}/bm25/{b}" for b in _BM25), *(f"{FOLDER}/sentences/{f}" for f in FILES),
           *(f"{FOLDER}/terms/{t}" for t in ("digest.json", *(f"{p}.npy" for p in _POSTINGS))))
