@@ -177,7 +177,9 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--questions", type=Path, default=ROOT / "bench" / "questions_seed.jsonl")
     parser.add_argument("--questions-max", type=int, default=120)
-    parser.add_argument("--answer", type=Path, help=argparse.SUPPRESS)  # the fresh process's half
+    parser.add_argument("--keep", type=Path, help="write the index folder under this folder and keep it; "
+                        "`--answer` that folder then times answers again without rebuilding")
+    parser.add_argument("--answer", type=Path, help="answer only, from a folder `--keep` wrote")
     args = parser.parse_args()
     questions = [json.loads(line)["question"]
                  for line in args.questions.read_text(encoding="utf-8").splitlines()][: args.questions_max]
@@ -198,7 +200,7 @@ def main() -> None:
     swept = sweep(vectors, queries, truth)
 
     with tempfile.TemporaryDirectory(prefix="briefbot-scale-") as tmp:
-        scratch = Path(tmp)
+        scratch = args.keep or Path(tmp)
         started = time.perf_counter()
         store.write_generation(scratch / "index", manifest(embedder.name, embedder.encoder, embedder.dimension,
                                                            briefings, len(units)), briefings, units, vectors)

@@ -19,9 +19,11 @@ import numpy as np
 from index.records import Sentence, Unit, UnitKind
 
 __all__ = [
-    "UNITS_CACHED", "SentenceTable", "SentencesBuilder", "TokenRows", "UnitTable", "UnitsBuilder", "sentence_texts",
+    "UNITS_CACHED", "SentenceTable", "SentencesBuilder", "TokenRows", "UnitTable", "UnitsBuilder", "sentence_table",
+    "sentence_texts",
 ]
 
+_DF_BLOCK = 100_000  # units counted at a time; not tuned: the temporaries stay bounded whatever the size
 UNITS_CACHED = 8192  # units (and sentences) kept made; not tuned: a question reads a few dozen rows and neighbours
 
 _KINDS: tuple[UnitKind, ...] = ("sentence", "heading", "meta")
@@ -97,6 +99,21 @@ class SentenceTable(Sequence[Sentence]):
         """Every sentence's text, in order (without making their Sentence objects)."""
         return [self._text[a:b] for a, b in self._spans.tolist()]
 
+    def columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...],
+                               np.ndarray, np.ndarray]:
+        """spans, kinds, sections, section names, clause starts, clauses: what the constructor takes after the text."""
+        return (self._spans, self._kinds, self._sections, self._section_names, self._clause_starts, self._clauses)
+
+
+def sentence_table(text: str, sentences: Sequence[Sentence]) -> SentenceTable:
+    """A briefing's sentences as a table, whether parsed (a tuple) or loaded (a table already)."""
+    if isinstance(sentences, SentenceTable):
+        return sentences
+    builder = SentencesBuilder(text)
+    for s in sentences:
+        builder.add(s.start, s.end, s.kind, s.section, s.section_titles, s.clauses)
+    return builder.table()
+
 
 def sentence_texts(sentences: Sequence[Sentence]) -> list[str]:
     """The texts of a briefing's sentences, cheaply when they are held as columns."""
@@ -134,17 +151,19 @@ class SentencesBuilder:
 class UnitTable(Sequence[Unit]):
     """Every row's unit: file and sentence numbers, content keys, and tokens as ids into one vocabulary."""
 
-    def __init__(self, files: tuple[str, ...], file_ids: np.ndarray, sentences: np.ndarray, keys: bytes,
+    def __init__(self, files: tuple[str, ...], file_ids: np.ndarray, sentences: np.ndarray, keys: bytes | np.ndarray,
                  key_ends: np.ndarray, vocab: tuple[str, ...], token_starts: np.ndarray, tokens: np.ndarray,
-                 own: np.ndarray) -> None:
+                 own: np.ndarray, document_frequencies: np.ndarray | None = None) -> None:
         self.files = files
         self.file_ids = file_ids  # row → index into files
         self.sentences = sentences  # row → sentence index within its file
-        self._keys, self._key_ends = keys, key_ends  # the keys' UTF-8, one after another
+        # The keys' UTF-8, one after another: bytes, or bytes mapped from a column file (index/column_files.py).
+        self._keys, self.key_ends = keys, key_ends
         self.vocab = vocab
         self.token_starts = token_starts  # row i's tokens are tokens[token_starts[i]:token_starts[i + 1]]
         self.tokens = tokens  # ids into vocab: the sentence's own tokens, then its context's
         self.own = own  # how many of row i's tokens are its own
+        self._df = document_frequencies  # counted when first asked for, unless stored (index/column_files.py)
         # Answering reads the same candidates' units several times: each is made once while it is in use.
         self._unit = functools.lru_cache(maxsize=UNITS_CACHED)(self._make)
 
@@ -166,7 +185,7 @@ class UnitTable(Sequence[Unit]):
         lo, hi = int(self.token_starts[i]), int(self.token_starts[i + 1])
         words = [self.vocab[t] for t in self.tokens[lo:hi].tolist()]
         own = int(self.own[i])
-        key = self._keys[(self._key_ends[i - 1] if i else 0):self._key_ends[i]].decode("utf-8")
+        key = bytes(self._keys[(self.key_ends[i - 1] if i else 0):self.key_ends[i]]).decode("utf-8")
         return Unit(self.file(i), self.sentence(i), key, tuple(words[:own]), tuple(words[own:]))
 
     def __iter__(self) -> Iterator[Unit]:
@@ -179,8 +198,25 @@ class UnitTable(Sequence[Unit]):
     def sentence(self, row: int) -> int:
         return int(self.sentences[row])
 
+    def key_bytes(self) -> np.ndarray:
+        """Every key's UTF-8, one after another (row i's ends at key_ends[i])."""
+        return np.frombuffer(self._keys, dtype=np.uint8)
+
     def token_rows(self) -> TokenRows:
         return TokenRows(self.token_starts, self.tokens)
+
+    def document_frequencies(self) -> np.ndarray:
+        """How many units hold each vocabulary id among their own tokens (a word counts once per unit)."""
+        if self._df is None:
+            words = len(self.vocab)
+            df = np.zeros(words, dtype=np.int64)
+            for start in range(0, len(self), _DF_BLOCK):
+                rows, tokens = self.own_token_pairs(start, min(start + _DF_BLOCK, len(self)))
+                pairs = np.sort(rows.astype(np.int64) * words + tokens)
+                pairs = pairs[np.diff(pairs, prepend=-1) != 0]
+                df += np.bincount(pairs % words, minlength=words)
+            self._df = df
+        return self._df
 
     def own_token_pairs(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
         """(row, token id) for each own token of rows start..stop-1, for counting document frequencies."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from index.doc_profiles import evidence_label
 from index.plans import YEAR
 from index.profile import stage
+from index.records import Briefing
 
 if TYPE_CHECKING:  # search.py indexes documents under their evidence labels and imports this module
     from index.search import Searcher
@@ -24,7 +26,7 @@ def documents_naming(searcher: Searcher, terms: list[str]) -> list[str] | None:
     with stage("document filter"):
         names = [t for t in terms if not YEAR.fullmatch(t)]
         named = searcher.files_naming(terms)
-        labels = {f: squash(evidence_label(searcher.snapshot.briefings[f])) for f in named}
+        labels = {f: searcher.evidence_label(f) for f in named}
         titled = [f for f in named if names and all(t in labels[f] for t in names)]
     return titled or named or None
 
@@ -32,3 +34,13 @@ def documents_naming(searcher: Searcher, terms: list[str]) -> list[str] | None:
 def squash(text: str) -> str:
     # "2022 年" in the text and "2022年" in a question are the same words.
     return "".join(text.split())
+
+
+def evidence_labels(briefings: Mapping[str, Briefing]) -> dict[str, str]:
+    """Each document's name as evidence (index.doc_profiles.evidence_label), without spaces."""
+    return {f: squash(evidence_label(b)) for f, b in briefings.items()}
+
+
+def term_texts(briefings: Mapping[str, Briefing], labels: Mapping[str, str]) -> dict[str, str]:
+    """What a key term is looked for in, per document: its name as evidence, then its text ("\x00" between)."""
+    return {f: labels[f] + "\x00" + squash(b.text) for f, b in briefings.items()}

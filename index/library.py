@@ -44,6 +44,7 @@ class Library:
         progress: Progress | None = None,
     ) -> Library:
         keep_cache_in(settings.word_cache)
+        _limit_blas(settings.threads or 1)
         embedder = embedder or load_embedder(settings, built_with=store.built_with(settings.index))
         if build_if_missing and not store.exists(settings.index):
             from index.build import build_index  # here: readers for .docx and .pdf are not needed to answer
@@ -98,6 +99,21 @@ class Library:
         finally:
             self._rebuild_lock.release()
 
+
+
+def _limit_blas(threads: int) -> None:
+    """BLAS (numpy's and faiss's) on `threads` threads in a process that answers.
+
+    With OpenBLAS's default of one thread per core, each exact scan's product wakes a helper thread that then spins
+    for the other core, which the encoder and other processes need. Over bench/scale.py's million-sentence folder,
+    `BRIEFBOT_INDEX=… bench/scale.py --answer …` (120 seed questions, load average 2.0–3.2, alternating) gave a
+    median answer of 35.7, 35.8, 36.8, 38.8, 37.9 ms on one thread and 65.9, 35.3, 68.6, 68.7, 68.2 ms with
+    BRIEFBOT_THREADS=2 (docs/quality.md "Scale"). A matrix–vector product computes each row alone either way, so
+    the scores are the same (the seed questions' answers were).
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=threads, user_api="blas")
 
 
 def index_info(snap: store.Snapshot) -> IndexInfo:

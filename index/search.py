@@ -12,9 +12,8 @@ import numpy as np
 
 from index import store
 from index.columns import UNITS_CACHED, SentenceTable, UnitTable
-from index.doc_profiles import evidence_label
 from index.embed import Embedder
-from index.evidence import squash
+from index.evidence import evidence_labels, term_texts
 from index.lexical import Lexical
 from index.profile import stage
 from index.query import Query
@@ -23,7 +22,6 @@ from index.terms import TermIndex
 
 Mode = Literal["hybrid", "dense", "lexical"]
 RRF_K = 60  # the usual constant; measured against 10 and 30 in docs/quality.md
-_IDF_BLOCK = 100_000  # units counted at a time; not tuned: the temporaries stay bounded whatever the size
 _NO_ROWS = np.zeros(0, dtype=np.int64)
 _SECTIONS_CACHED = 4096  # sections whose squashed text is kept; not tuned: many questions' candidates fit
 
@@ -47,7 +45,8 @@ class Searcher:
         self.snapshot = snapshot
         self.embedder = embedder
         units = snapshot.units
-        self.lexical = Lexical(units.token_rows(), units.vocab)
+        self.lexical = snapshot.lexical or Lexical(units.token_rows(), units.vocab)
+        self._ivf = snapshot.plan.kind == "ivf"
         self._word_ids = {t: i for i, t in enumerate(units.vocab)}
         self._idf, self._idf_unknown = _idf(units)
         order = np.lexsort((units.sentences, units.file_ids))  # rows by file, then by sentence
@@ -59,10 +58,14 @@ class Searcher:
         # Per searcher, so a swapped-in index never answers from the old one's sections.
         self._section_text = functools.lru_cache(maxsize=_SECTIONS_CACHED)(
             functools.partial(_section_text, snapshot.briefings))
-        # A key term counts when it is in the document's name as evidence or in its text ("\x00" keeps them apart).
-        self._terms = TermIndex(
-            {f: squash(evidence_label(b)) + "\x00" + squash(b.text) for f, b in snapshot.briefings.items()}
-        )
+        # Each question reads the labels of the documents its key terms name: made once, not per question.
+        self._labels = evidence_labels(snapshot.briefings)
+        # A key term counts when it is in the document's name as evidence or in its text.
+        self._terms = TermIndex(term_texts(snapshot.briefings, self._labels), snapshot.terms)
+
+    def evidence_label(self, file: str) -> str:
+        """A document's name as evidence (index.doc_profiles.evidence_label), without spaces."""
+        return self._labels[file]
 
     def section_text(self, file: str, section: tuple[str, ...]) -> str:
         """All the text of one section, without spaces: where a figure's subject is usually named."""
@@ -88,15 +91,22 @@ class Searcher:
             return np.asarray(self.embedder.encode_queries([text])[0], dtype="float32")
 
     def dense(self, query: Query, k: int, rows: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """Top-k rows by cosine: FAISS over everything, or an exact scan of the given rows."""
+        """Top-k rows by cosine: FAISS over everything, or exactly over the given rows."""
         if not self.snapshot.units:
             return []
         vector = query.vector
         with stage("dense"):
-            if rows is not None:
+            if rows is not None and not self._select(rows):
                 return _top(rows, self.snapshot.scores(rows, vector), k)
-            scores, found = store.search_vectors(self.snapshot.vectors, vector[None, :], k)
+            if rows is not None:
+                scores, found = store.search_within(self.snapshot.vectors, vector, rows, k)
+            else:
+                scores, found = store.search_vectors(self.snapshot.vectors, vector[None, :], k)
             return [(int(r), float(s)) for r, s in zip(found[0], scores[0], strict=True) if r >= 0]
+
+    def _select(self, rows: np.ndarray) -> bool:
+        """Many rows of an IVF: one pass with them as a selector beats reading each back (store.SELECT_FROM_SHARE)."""
+        return self._ivf and len(rows) >= store.SELECT_FROM_SHARE * len(self.snapshot.units)
 
     def rows_of(self, files: Iterable[str]) -> np.ndarray:
         return np.concatenate([self._rows_of_file[f] for f in files] or [_NO_ROWS])
@@ -145,12 +155,7 @@ class Searcher:
 
 def _idf(units: UnitTable) -> tuple[np.ndarray, float]:
     """Each vocabulary id's inverse document frequency over the units' own tokens (NaN where none holds it)."""
-    df = np.zeros(len(units.vocab), dtype=np.int64)
-    for start in range(0, len(units), _IDF_BLOCK):
-        rows, tokens = units.own_token_pairs(start, min(start + _IDF_BLOCK, len(units)))
-        pairs = np.sort(rows.astype(np.int64) * len(units.vocab) + tokens)
-        pairs = pairs[np.diff(pairs, prepend=-1) != 0]  # a word counts once per unit
-        df += np.bincount(pairs % len(units.vocab), minlength=len(units.vocab))
+    df = units.document_frequencies()
     n = max(len(units), 1)
     # math.log, one word at a time, as before: the same weights to the last bit.
     return np.array([math.log(1 + n / c) if c else math.nan for c in df.tolist()]), math.log(1 + n)

@@ -2,7 +2,8 @@
 
 Layout of the index folder:
     current              symlink → generations/<id>   (replaced atomically by a rename)
-    generations/<id>/    manifest.json (written last), briefings.jsonl, units.jsonl, vectors.faiss
+    generations/<id>/    manifest.json (written last), briefings.jsonl, units.jsonl, vectors.faiss,
+                         columns/ (the units as arrays and BM25's matrix: index/column_files.py)
     .lock                held while a build runs
 A reader resolves `current` once and reads one complete generation; a crashed build leaves only a
 `*.tmp` folder that nothing points to and the next build removes.
@@ -23,19 +24,21 @@ from typing import Any
 
 import numpy as np
 
-from index.columns import UnitsBuilder, UnitTable
+from index.column_files import read_columns, write_columns
+from index.columns import UnitTable
 from index.errors import BriefbotError, IndexMismatch, IndexMissing
+from index.lexical import Lexical
 from index.records import Briefing
 from index.stored import (
     Damaged,
     Unit,
-    briefing_from_json,
     briefing_to_json,
     check_consistent,
     check_manifest,
-    unit_from_json,
+    records_from_json,
     unit_to_json,
 )
+from index.terms import Postings
 from index.vector_plan import DEFAULT_TUNABLES, FLAT, Plan, Tunables, choose, plan_from_json
 
 __all__ = ["SCHEMA_VERSION", "Snapshot", "Unit", "build_lock", "exists", "flat_index", "load", "search_vectors",
@@ -44,6 +47,12 @@ __all__ = ["SCHEMA_VERSION", "Snapshot", "Unit", "build_lock", "exists", "flat_i
 SCHEMA_VERSION = 2  # 2: the manifest lists each record's characters and sentences
 _KEEP_GENERATIONS = 2
 SCORE_BLOCK = 8192  # rows decoded at a time for an exact scan: 12 MB of 384-dimensional float32
+# From this share of an IVF's rows on, the rows of the named documents are searched by one faiss pass over every
+# list with the rows as a selector, not read back one at a time. `bench/select_rows.py` (BLAS on one thread, as
+# answering runs) on bench/scale.py's folders: at 1,010,331 rows, 3,840 rows (0.38%) 7.0 ms scanned against 36.6 ms
+# selected, 19,200 (1.9%) 33.1 against 39.2 ms, 96,000 (9.5%) 159.1 against 57.0 ms; at 204,624 rows, 3,840
+# (1.9%) 9.2 against 8.7 ms, 19,200 (9.4%) 30.2 against 12.7 ms. Both sizes cross near 2%.
+SELECT_FROM_SHARE = 0.02
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,8 @@ class Snapshot:
     briefings: dict[str, Briefing]
     units: UnitTable  # a sequence of Unit, held as columns
     vectors: Any  # faiss.IndexFlatIP, or faiss.IndexIVFScalarQuantizer above the size threshold
+    lexical: Lexical | None = None  # BM25 as stored with the generation; None: the searcher indexes the units
+    terms: Postings | None = None  # the key-term index's postings as stored; None: the searcher builds them
 
     @property
     def model(self) -> str:
@@ -144,6 +155,21 @@ def search_vectors(index: Any, queries: np.ndarray, k: int) -> tuple[np.ndarray,
     return scores, rows
 
 
+def search_within(index: Any, query: np.ndarray, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Top-k (scores, rows) among the given rows of an IVF, every list visited: exact over them, as a scan is
+    (scores agree with a scan's to float rounding; rows are -1 where fewer than k are given)."""
+    faiss = _faiss()
+    n = int(index.ntotal)
+    member = np.zeros(n, dtype=bool)
+    member[rows] = True
+    bitmap = np.packbits(member, bitorder="little")  # kept referenced until the search returns
+    selector = faiss.IDSelectorBitmap(n, faiss.swig_ptr(bitmap))
+    params = faiss.SearchParametersIVF(sel=selector, nprobe=int(index.nlist))
+    scores, found = index.search(np.ascontiguousarray(query[None, :], dtype="float32"), max(1, min(k, len(rows))),
+                                 params=params)
+    return scores, found
+
+
 # --- writing -------------------------------------------------------------------------------------
 
 
@@ -181,6 +207,8 @@ def write_generation(
     with open(tmp / "units.jsonl", "w", encoding="utf-8") as out:
         for u in units:
             out.write(json.dumps(unit_to_json(u), ensure_ascii=False) + "\n")
+    if units:  # an empty index has nothing to map
+        manifest["columns"] = write_columns(tmp, briefings, units)
     _faiss().write_index(vector_index(vectors, plan, tunables.train_per_list), str(tmp / "vectors.faiss"))
     _write_json(tmp / "manifest.json", manifest)  # last: a folder without it is not an index
     _fsync_dir(tmp)
@@ -199,7 +227,7 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
 
 
 def _fsync_dir(path: Path) -> None:
-    for child in path.iterdir():
+    for child in (p for p in path.rglob("*") if p.is_file()):
         with open(child, "rb") as handle:
             os.fsync(handle.fileno())
 
@@ -259,20 +287,20 @@ def load(root: Path, expect_model: str | None = None) -> Snapshot:
         raise _damaged(path, "manifest", exc) from exc
     _check_manifest(manifest, expect_model, root)
     try:
-        with open(path / "briefings.jsonl", encoding="utf-8") as handle:
-            briefings = [briefing_from_json(json.loads(line)) for line in handle]
-        table = UnitsBuilder()
-        with open(path / "units.jsonl", encoding="utf-8") as handle:
-            for line in handle:
-                table.add(unit_from_json(json.loads(line)))
-        units = table.table()
+        listed = manifest.get("columns")
+        if listed is None:  # written before the column files: every record parsed and checked
+            (briefings, units), lexical, terms = records_from_json(path), None, None
+        else:
+            briefings, units, lexical, terms = read_columns(path, listed)
         vectors = _read_vectors(path / "vectors.faiss", manifest)
         check_consistent(manifest, briefings, units, int(vectors.ntotal), int(vectors.d))
         _searched_as_built(vectors, manifest)
     except (OSError, ValueError, RuntimeError, OverflowError, Damaged) as exc:
         raise _damaged(path, "index", exc) from exc
     return Snapshot(path=path, manifest=manifest, briefings={b.file: b for b in briefings}, units=units,
-                    vectors=vectors)
+                    vectors=vectors, lexical=lexical, terms=terms)
+
+
 
 
 def _read_vectors(path: Path, manifest: dict[str, Any]) -> Any:

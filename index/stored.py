@@ -7,17 +7,19 @@ raises Damaged here, which the store turns into "damaged index: run `briefbot in
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, fields
+from pathlib import Path
 from typing import Any, get_args
 
 import numpy as np
 
-from index.columns import SentencesBuilder, SentenceTable, UnitTable
+from index.columns import SentencesBuilder, SentenceTable, UnitsBuilder, UnitTable
 from index.records import Briefing, Heading, Unit, UnitKind
 from index.vector_plan import plan_from_json
 
 __all__ = ["Damaged", "Unit", "briefing_from_json", "briefing_to_json", "check_consistent", "check_manifest",
-           "unit_from_json", "unit_to_json"]
+           "records_from_json", "unit_from_json", "unit_to_json"]
 
 _BRIEFING_KEYS = {"file", "text", "title", "year", "issue", "date", "issuer", "editor_note", "articles",
                   "headings", "sentences"}
@@ -70,6 +72,9 @@ def check_manifest(manifest: Any) -> dict[str, Any]:
     ):
         _need(key in manifest and ok(manifest[key]), f"the manifest's {key!r} is missing or malformed")
     _need(set(manifest["files"]) == set(manifest["records"]), "the manifest's files and records differ")
+    # Absent in generations written before the column files (index/column_files.py): those parse units.jsonl.
+    _need("columns" not in manifest or _mapping(manifest["columns"], lambda h: isinstance(h, str)),
+          "the manifest's 'columns' is malformed")
     if "vector_index" in manifest:  # absent in generations written before it existed: those are flat
         try:
             plan_from_json(manifest["vector_index"])
@@ -145,6 +150,17 @@ def unit_from_json(row: Any) -> Unit:
     _need(isinstance(row["file"], str) and _is_count(row["sentence"]) and isinstance(row["key"], str)
           and _strings(row["own"]) and _strings(row["context"]), "a unit record is malformed")
     return Unit(row["file"], row["sentence"], row["key"], tuple(row["own"]), tuple(row["context"]))
+
+
+def records_from_json(generation: Path) -> tuple[list[Briefing], UnitTable]:
+    """The briefings and units of a generation's JSON records, every record parsed and checked."""
+    with open(generation / "briefings.jsonl", encoding="utf-8") as handle:
+        briefings = [briefing_from_json(json.loads(line)) for line in handle]
+    table = UnitsBuilder()
+    with open(generation / "units.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            table.add(unit_from_json(json.loads(line)))
+    return briefings, table.table()
 
 
 def check_consistent(

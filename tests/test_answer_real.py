@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from paths import ROOT, SEED, SEED_NAME
 
@@ -138,7 +139,12 @@ def _base_env() -> dict[str, str]:
 def test_the_index_folder_is_json_and_faiss_not_pickle(library: Library) -> None:
     current = Path(library.settings.index) / "current"
     names = sorted(p.name for p in current.iterdir())
-    assert names == ["briefings.jsonl", "manifest.json", "units.jsonl", "vectors.faiss"]
+    assert names == ["briefings.jsonl", "columns", "manifest.json", "units.jsonl", "vectors.faiss"]
+    # The column files (index/column_files.py) are JSON and plain .npy arrays, which load without pickle.
+    columns = [p for p in (current / "columns").rglob("*") if p.is_file()]
+    assert columns and {p.suffix for p in columns} == {".json", ".jsonl", ".npy"}
+    for array in (p for p in columns if p.suffix == ".npy"):
+        assert np.load(array, allow_pickle=False).dtype != object
     manifest = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["model"].startswith(DEFAULT_MODEL) and manifest["dimension"] == 384
     assert manifest["encoder"] == "onnx"  # a new index: NEW_INDEX_ENCODER

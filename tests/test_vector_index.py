@@ -92,6 +92,30 @@ def test_a_forced_small_threshold_builds_an_ivf_which_round_trips_and_finds_flat
     library.ask("杭州消薄飞地第2期累计完成投资多少？")  # the whole answer path runs over the inverted file
 
 
+def test_the_rows_of_named_documents_rank_as_a_scan_of_their_decoded_vectors_on_both_paths(
+    approximate: tuple[Path, Path],
+) -> None:
+    """Few rows are read back and scanned, many are searched with a selector: either way, the same top rows."""
+    folder, idx = approximate
+    embedder = FakeEmbedder()
+    library = Library.open(Settings(briefings=folder, index=idx, model=embedder.name, cache=idx / "c"),
+                           build_if_missing=False, embedder=embedder)
+    searcher = library.searcher
+    decoded = searcher.snapshot.vector_rows()  # every row as stored, decoded: what an exact scan reads
+    one_file = searcher.rows_of([sorted(searcher.snapshot.briefings)[1]])
+    few = one_file[:2]
+    assert searcher._select(one_file) and not searcher._select(few)  # both paths are taken below
+    for question in ("杭州消薄飞地第2期累计完成投资多少？", "丽水教育帮扶带动就业多少人", "温州文旅项目"):
+        query = make_query(question, searcher)
+        for rows, k in ((one_file, 30), (few, 30), (one_file, len(one_file))):
+            got = searcher.dense(query, k, rows)
+            scan = dict(zip(rows.tolist(), (decoded[rows] @ query.vector).tolist(), strict=True))
+            best = sorted(scan.values(), reverse=True)[:k]
+            # The k best scores, each the row's own: equal scores (repeated texts) may come in either order.
+            assert np.allclose([s for _, s in got], best, atol=1e-6)
+            assert all(abs(scan[r] - s) < 1e-6 for r, s in got) and len({r for r, _ in got}) == len(got)
+
+
 def _edit(idx: Path, change: Callable[[dict[str, Any]], None]) -> None:
     path = idx / "current" / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8"))
