@@ -301,8 +301,6 @@ def load(root: Path, expect_model: str | None = None) -> Snapshot:
                     vectors=vectors, lexical=lexical, terms=terms)
 
 
-
-
 def _read_vectors(path: Path, manifest: dict[str, Any]) -> Any:
     """The vector index; an approximate one mapped from its file, not copied into memory.
 
