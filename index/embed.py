@@ -36,9 +36,9 @@ BatchProgress = Callable[[int, int], None]  # (texts done, texts in total), afte
 BATCH_SIZE = 64  # texts between two progress reports
 FORWARD_BATCH = 16  # texts per forward pass: on 2 cores 16 ran ~25 % faster than 64 (less padding, warmer cache)
 FAKE_MODEL = "fake"
-# What builds a new index when BRIEFBOT_ENCODER is unset. fp32: int8 with signed weights builds 2–3× faster
-# but answered 3 fewer questions at top-1 over the four question sets and gained none (docs/quality.md,
-# "int8 with signed weights: opt-in"), so it is for whoever sets it.
+# What builds a new index when BRIEFBOT_ENCODER is unset. fp32: int8 with signed weights builds about twice as
+# fast (bench/speed.py) but answered 3 fewer questions at top-1 over the four question sets and gained none
+# (docs/quality.md, "int8 with signed weights: faster, measured on every set, opt-in"), so it is for whoever sets it.
 NEW_INDEX_ENCODER = "onnx"
 
 
