@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from array import array
 from collections.abc import Iterator, Sequence
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 import numpy as np
 
@@ -26,6 +26,7 @@ __all__ = [
 _DF_BLOCK = 100_000  # units counted at a time; not tuned: the temporaries stay bounded whatever the size
 UNITS_CACHED = 8192  # units (and sentences) kept made; not tuned: a question reads a few dozen rows and neighbours
 
+T = TypeVar("T")
 _KINDS: tuple[UnitKind, ...] = ("sentence", "heading", "meta")
 _KIND_CODE = {k: i for i, k in enumerate(_KINDS)}
 
@@ -41,7 +42,26 @@ def _ids(values: array[int], limit: int) -> np.ndarray:
     return np.frombuffer(values, dtype=np.int32).astype(np.min_scalar_type(max(limit - 1, 0)))
 
 
-class SentenceTable(Sequence[Sentence]):
+class _Rows(Sequence[T]):
+    """A read-only sequence whose rows are made on demand by `_row` from columns (negative indexes and slices
+    as for a tuple)."""
+
+    def _row(self, i: int) -> T:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> tuple[T, ...]: ...
+    def __getitem__(self, i: int | slice) -> T | tuple[T, ...]:
+        if isinstance(i, slice):
+            return tuple(self[j] for j in range(*i.indices(len(self))))
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        return self._row(i % len(self))
+
+
+class SentenceTable(_Rows[Sentence]):
     """One briefing's sentences: offsets, kinds and sections as arrays over the briefing's text."""
 
     def __init__(self, text: str, spans: np.ndarray, kinds: np.ndarray, sections: np.ndarray,
@@ -58,16 +78,7 @@ class SentenceTable(Sequence[Sentence]):
     def __len__(self) -> int:
         return len(self._spans)
 
-    @overload
-    def __getitem__(self, i: int) -> Sentence: ...
-    @overload
-    def __getitem__(self, i: slice) -> tuple[Sentence, ...]: ...
-    def __getitem__(self, i: int | slice) -> Sentence | tuple[Sentence, ...]:
-        if isinstance(i, slice):
-            return tuple(self[j] for j in range(*i.indices(len(self))))
-        if not -len(self) <= i < len(self):
-            raise IndexError(i)
-        i %= len(self)
+    def _row(self, i: int) -> Sentence:
         start, end = self._spans[i].tolist()
         section, titles = self._section_names[self._sections[i]]
         lo, hi = self._clause_starts[i], self._clause_starts[i + 1]
@@ -148,7 +159,7 @@ class SentencesBuilder:
                              _narrow(self._clause_starts), _narrow(self._clauses).reshape(-1, 2))
 
 
-class UnitTable(Sequence[Unit]):
+class UnitTable(_Rows[Unit]):
     """Every row's unit: file and sentence numbers, content keys, and tokens as ids into one vocabulary."""
 
     def __init__(self, files: tuple[str, ...], file_ids: np.ndarray, sentences: np.ndarray, keys: bytes | np.ndarray,
@@ -170,16 +181,8 @@ class UnitTable(Sequence[Unit]):
     def __len__(self) -> int:
         return len(self.sentences)
 
-    @overload
-    def __getitem__(self, i: int) -> Unit: ...
-    @overload
-    def __getitem__(self, i: slice) -> tuple[Unit, ...]: ...
-    def __getitem__(self, i: int | slice) -> Unit | tuple[Unit, ...]:
-        if isinstance(i, slice):
-            return tuple(self[j] for j in range(*i.indices(len(self))))
-        if not -len(self) <= i < len(self):
-            raise IndexError(i)
-        return self._unit(i % len(self))
+    def _row(self, i: int) -> Unit:
+        return self._unit(i)
 
     def _make(self, i: int) -> Unit:
         lo, hi = int(self.token_starts[i]), int(self.token_starts[i + 1])
