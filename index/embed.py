@@ -36,10 +36,12 @@ BatchProgress = Callable[[int, int], None]  # (texts done, texts in total), afte
 BATCH_SIZE = 64  # texts between two progress reports
 FORWARD_BATCH = 16  # texts per forward pass: on 2 cores 16 ran ~25 % faster than 64 (less padding, warmer cache)
 FAKE_MODEL = "fake"
-# What builds a new index when BRIEFBOT_ENCODER is unset. fp32: int8 with signed weights builds about twice as
-# fast (bench/speed.py) but answered 3 fewer questions at top-1 over the four question sets and gained none
-# (docs/quality.md, "int8 with signed weights: faster, measured on every set, opt-in"), so it is for whoever sets it.
-NEW_INDEX_ENCODER = "onnx"
+# What builds a new index when BRIEFBOT_ENCODER is unset: int8 with six products in fp32 (index.onnx_encoder).
+# `bench/speed.py` printed builds about twice as fast as fp32 and a warm answer in about 0.6 of its time; over the
+# four question sets it answered one test question more and four dev questions fewer than fp32 at top-1, the dev
+# halves being those the answerer was tuned on with fp32 vectors (docs/quality.md, "int8 with the sensitive
+# products in fp32: the default"). An index built in fp32 stays fp32 (encoder_for).
+NEW_INDEX_ENCODER = "onnx-int8"
 
 
 class Embedder(Protocol):
@@ -111,14 +113,15 @@ def vector_space(encoder: str) -> str:
     """The name an index records for the default model's vectors from this encoder.
 
     torch and ONNX fp32 give the same vectors (cosine ≥ 0.9999 on the check texts, tested at set-up), so
-    they share a name and each can search or extend the other's index; int8 vectors differ (cosine ~0.997)
-    and get their own name, so an index never mixes them and is never searched with the other kind. The
-    int8 graph's weights became signed (index.onnx_encoder.quantize), which moved its vectors: "+int8s",
-    so an index built with the unsigned graph ("+int8") is refused rather than searched with the new one.
+    they share a name and each can search or extend the other's index; int8 vectors differ (cosine ~0.999)
+    and get their own name, so an index never mixes them and is never searched with the other kind. Each
+    change of the int8 graph moves its vectors and gets a new name, so an index built with an earlier graph
+    is refused rather than searched with the new one: "+int8" (unsigned weights), "+int8s" (signed), "+int8m"
+    (signed, some products in fp32: index.onnx_encoder.quantize).
     """
     if encoder not in ENCODERS:
         raise ValueError(f"unknown encoder {encoder!r}")
-    return default_model_name() + ("+int8s" if encoder == "onnx-int8" else "")
+    return default_model_name() + ("+int8m" if encoder == "onnx-int8" else "")
 
 
 class SentenceTransformerEmbedder:

@@ -147,16 +147,17 @@ def test_the_index_folder_is_json_and_faiss_not_pickle(library: Library) -> None
         assert np.load(array, allow_pickle=False).dtype != object
     manifest = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["model"].startswith(DEFAULT_MODEL) and manifest["dimension"] == 384
-    assert manifest["encoder"] == "onnx"  # a new index: NEW_INDEX_ENCODER
+    assert manifest["encoder"] == "onnx-int8"  # a new index: NEW_INDEX_ENCODER
 
 
-def test_an_int8_index_is_searched_and_rebuilt_in_int8_when_the_encoder_is_unset(library: Library) -> None:
-    """An index built with BRIEFBOT_ENCODER=onnx-int8 is answered without setting it again, and rebuilt in int8."""
+def test_an_fp32_index_is_searched_and_rebuilt_in_fp32_when_the_encoder_is_unset(library: Library) -> None:
+    """An index built in fp32 (BRIEFBOT_ENCODER=onnx, or before int8 became the default) is answered without
+    setting it again, and rebuilt in fp32: no rebuild is forced on an upgrade."""
     root = Path(library.settings.index).parent
-    int8 = dataclasses.replace(library.settings, index=root / "index-int8", encoder="onnx-int8")
-    Library.open(int8)
-    reopened = Library.open(dataclasses.replace(int8, encoder=None), build_if_missing=False)
-    assert reopened.embedder.encoder == "onnx-int8" and reopened.info().encoder == "onnx-int8"
+    fp32 = dataclasses.replace(library.settings, index=root / "index-fp32", encoder="onnx")
+    Library.open(fp32)
+    reopened = Library.open(dataclasses.replace(fp32, encoder=None), build_if_missing=False)
+    assert reopened.embedder.encoder == "onnx" and reopened.info().encoder == "onnx"
     a = reopened.ask("消薄飞地累计返利多少？")
     assert a.answered and "累计返利 932.7 万元" in a.quotes[0].text
     assert reopened.rebuild().embedded == 0  # the same vector space: every vector reused

@@ -19,7 +19,7 @@ from index.config import DEFAULT_MODEL, Settings
 from index.embed import NEW_INDEX_ENCODER, FakeEmbedder, encoder_for, vector_space
 from index.errors import BriefbotError, IndexMismatch, ModelUnavailable
 from index.library import index_info
-from index.onnx_encoder import OnnxEmbedder
+from index.onnx_encoder import FP32_LAYERS, OnnxEmbedder, kept_in_fp32
 from index.render import format_status, status_json
 
 WORDS = ["<pad>", "<unk>", "query:", "passage:", "园区", "企业", "返利", "万元", "飞地"]
@@ -47,8 +47,8 @@ def test_a_bad_setting_says_which_variable_to_fix(name: str, value: str) -> None
         Settings.from_env({name: value})
 
 
-def test_onnx_is_the_default_for_the_default_model_only(tmp_path: Path) -> None:
-    assert encoder_for(settings(tmp_path)) == NEW_INDEX_ENCODER == "onnx"
+def test_onnx_int8_is_the_default_for_the_default_model_only(tmp_path: Path) -> None:
+    assert encoder_for(settings(tmp_path)) == NEW_INDEX_ENCODER == "onnx-int8"
     assert encoder_for(settings(tmp_path, encoder="torch")) == "torch"
     assert encoder_for(settings(tmp_path, model=str(tmp_path))) == "torch"
     with pytest.raises(ModelUnavailable, match="BRIEFBOT_ENCODER=torch"):
@@ -60,9 +60,29 @@ def test_fp32_encoders_share_a_vector_space_and_int8_has_its_own() -> None:
     assert vector_space("onnx-int8") != vector_space("onnx")
 
 
-def test_the_signed_int8_graph_has_a_space_of_its_own() -> None:
-    """Indexes built with the unsigned int8 graph recorded "+int8": the signed graph's vectors differ."""
-    assert vector_space("onnx-int8") == vector_space("onnx") + "+int8s"
+def test_each_int8_graph_has_a_space_of_its_own() -> None:
+    """Indexes built with earlier int8 graphs recorded "+int8" (unsigned) and "+int8s" (all products signed)."""
+    assert vector_space("onnx-int8") == vector_space("onnx") + "+int8m"
+
+
+def _exported_names(layers: int) -> list[str]:
+    """Node names as torch's exporter gives them to the default model's matrix products."""
+    products = ["attention/self/query", "attention/self/key", "attention/self/value", "attention/output/dense",
+                "intermediate/dense", "output/dense"]
+    return [f"/bert/encoder/layer.{n}/{p}/MatMul" for n in range(layers) for p in products]
+
+
+def test_the_products_kept_in_fp32_are_the_second_feed_forward_ones_of_the_chosen_layers() -> None:
+    kept = kept_in_fp32(["/bert/embeddings/word_embeddings/Gather", *_exported_names(12)])
+    assert kept == [f"/bert/encoder/layer.{n}/output/dense/MatMul" for n in FP32_LAYERS]
+    assert kept_in_fp32(_exported_names(12), range(0)) == []
+
+
+@pytest.mark.parametrize("names", [_exported_names(3), [n.replace("MatMul", "Gemm") for n in _exported_names(12)],
+                                   _exported_names(12) + _exported_names(1)])
+def test_an_export_whose_names_moved_is_refused_rather_than_quantized_whole(names: list[str]) -> None:
+    with pytest.raises(ValueError, match="feed-forward products"):
+        kept_in_fp32(names)
 
 
 @pytest.mark.parametrize(("built_with", "expected"), [

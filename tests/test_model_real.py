@@ -15,8 +15,8 @@ from index.config import DEFAULT_MODEL, Settings
 from index.embed import Embedder, SentenceTransformerEmbedder, load_embedder, vector_space
 from index.errors import ModelUnavailable
 from index.model import DIMENSION, MARKER, prepare_model
-from index.onnx_encoder import OnnxEmbedder
-from index.onnx_export import MIN_COSINE, ensure_onnx_model
+from index.onnx_encoder import OnnxEmbedder, kept_in_fp32
+from index.onnx_export import GRAPHS, MIN_COSINE, ensure_onnx_model
 
 pytestmark = pytest.mark.model
 
@@ -78,6 +78,19 @@ def test_batched_documents_keep_their_order(embedder: Embedder) -> None:
     np.testing.assert_allclose(batched[::10], one_by_one, atol=1e-4)
 
 
+def test_the_int8_graph_keeps_the_chosen_products_in_fp32_and_quantizes_the_others(settings: Settings) -> None:
+    import onnx
+
+    folder = ensure_onnx_model(settings)
+    fp32, int8 = (onnx.load(str(folder / GRAPHS[e]), load_external_data=False).graph for e in ("onnx", "onnx-int8"))
+    weights = {tensor.name for tensor in fp32.initializer}
+    products = [node.name for node in fp32.node if node.op_type == "MatMul" and node.input[1] in weights]
+    ops = {node.name: node.op_type for node in int8.node}
+    kept = kept_in_fp32(list(ops))
+    assert kept and all(ops[name] == "MatMul" for name in kept)
+    assert sum(op == "MatMulInteger" for op in ops.values()) == len(products) - len(kept)
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
@@ -100,21 +113,19 @@ def test_a_hub_id_fails_at_once_with_advice(settings: Settings) -> None:
     assert time.perf_counter() - started < 30
 
 
-def test_onnx_is_the_default_and_agrees_with_torch_on_the_seed(embedder: Embedder, settings: Settings) -> None:
-    default = load_embedder(settings)
-    assert isinstance(default, OnnxEmbedder) and default.encoder == "onnx"
-    assert default.name == embedder.name == vector_space("onnx")
+def test_onnx_fp32_agrees_with_torch_on_the_seed(embedder: Embedder, settings: Settings) -> None:
+    fp32 = load_embedder(settings, built_with="onnx")
+    assert isinstance(fp32, OnnxEmbedder) and fp32.encoder == "onnx"
+    assert fp32.name == embedder.name == vector_space("onnx")
     sentences = [s.strip() for s in seed_text().split("。") if s.strip()]
-    ours, theirs = default.encode_documents(sentences), embedder.encode_documents(sentences)
+    ours, theirs = fp32.encode_documents(sentences), embedder.encode_documents(sentences)
     assert float(np.min(np.sum(ours * theirs, axis=1))) >= MIN_COSINE["onnx"]
     question = "消薄飞地累计返利多少？"
-    np.testing.assert_allclose(default.encode_queries([question]), embedder.encode_queries([question]), atol=1e-4)
+    np.testing.assert_allclose(fp32.encode_queries([question]), embedder.encode_queries([question]), atol=1e-4)
 
 
-def test_int8_searches_an_int8_index_stays_close_to_torch_and_has_its_own_name(
-    embedder: Embedder, settings: Settings
-) -> None:
-    int8 = load_embedder(settings, built_with="onnx-int8")
+def test_int8_is_the_default_stays_close_to_torch_and_has_its_own_name(embedder: Embedder, settings: Settings) -> None:
+    int8 = load_embedder(settings)
     assert isinstance(int8, OnnxEmbedder) and int8.encoder == "onnx-int8"
     assert int8.name == vector_space("onnx-int8") != embedder.name
     sentences = [s.strip() for s in seed_text().split("。") if s.strip()]
