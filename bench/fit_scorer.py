@@ -161,7 +161,7 @@ def _hand(x: np.ndarray) -> np.ndarray:
     return np.asarray(
         w.fused * col["fused"] + w.window * col["window"] + w.fit * fit + w.words_sentence * col["words_sentence"]
         + w.words_context * col["words_context"] + w.terms_context * col["coverage"]
-        - w.heading_penalty * col["heading"]
+        - w.heading_penalty * col["heading"] + w.agreement * col["agreement"]
     )
 
 

@@ -187,7 +187,7 @@ def _hand_scored(c: Candidate, w: Weights) -> Scored:
         ("words_context", w.words_context * v["words_context"]),
         ("terms_context", w.terms_context * c.coverage),
         ("heading", -w.heading_penalty if v["heading"] else 0.0),
-        ("agreement", w.agreement * c.agreement),
+        ("agreement", w.agreement * v["agreement"]),
     )
     score = sum(x for _, x in parts)
     return Scored(c.briefing, c.sentence, score, c.coverage, c.dense, c.words, c.fit, parts)

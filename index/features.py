@@ -37,6 +37,7 @@ FEATURES: tuple[str, ...] = (
     "heading",  # a heading, not a sentence
     "newest",  # from the newest dated document among the candidates
     "english",  # the question is in English
+    "agreement",  # the sentence names the question's day or year (1), only others (-1), or neither (0)
 )
 
 
@@ -51,7 +52,6 @@ class Candidate:
     dense: float
     words: float  # words_context
     fit: float  # after the plan/target discount of the hand rules
-    agreement: float = 0.0  # the sentence names the question's day or year (1), only others (-1), or none (0)
 
 
 def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: float) -> list[Candidate]:
@@ -100,7 +100,8 @@ def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: f
         # Where the sentence names no date, the document's kind may tell whose year its figures are.
         dated = agreement(intent.days, intent.years, s.text) or (
             0.0 if asks_for_plan(query.text) else profile_of(b).results_of(intent.years))
-        out.append(Candidate(b, s, values, coverage, dense[r], in_context, kept, dated))
+        values["agreement"] = dated
+        out.append(Candidate(b, s, values, coverage, dense[r], in_context, kept))
     return out
 
 
