@@ -43,7 +43,7 @@ _MULTIPLIERS = {
     "万亿": 10**12, "千亿": 10**11, "百亿": 10**10, "千万": 10**7, "百万": 10**6,
     "亿": 10**8, "万": 10**4, "千": 10**3, "百": 10**2,
 }
-_MONEY = ("元", "美元", "港元", "欧元", "日元")
+_MONEY = ("元", "美元", "港元", "欧元", "日元", "人民币")
 _RATE = ("%", "‰", "个百分点", "百分点", "倍", "成")
 _AREA = ("平方公里", "平方千米", "平方米", "公顷", "亩")
 _COUNT = (
@@ -53,9 +53,11 @@ _COUNT = (
 )
 _OTHER = (
     "微克/立方米", "立方米", "千瓦时", "千瓦", "兆瓦", "公里", "千米", "米", "吨", "千克", "公斤", "斤",
-    "标准箱", "个月", "年", "天", "小时", "分钟", "周年", "岁",
+    "标准箱", "个月", "个小时", "年", "天", "小时", "分钟", "周年", "岁",
 )
 _UNITS = sorted({*_MONEY, *_RATE, *_AREA, *_COUNT, *_OTHER}, key=len, reverse=True)
+# A unit that is the first character of the next word is no unit: "10.51亿 人均每周…" (per head) counts no people.
+_STARTS_WORD = {"人": "均"}
 # Measure words that after a Chinese numeral usually name a phase, a round or a sitting, not a quantity.
 _NOT_AFTER_CN = {"期", "年", "次", "位", "届", "批", "轮", "代", "个月"}
 
@@ -64,7 +66,8 @@ _FIGURE = re.compile(
     rf"(?P<num>{_AR}|{_CN_START}{_CN})(?P<pct1>%)?"
     rf"(?:{_S}(?:—|–|-|~|至|到){_S}(?P<num2>{_AR}|{_CN}))?"
     rf"(?P<q1>余|多)?{_S}(?P<mul>{'|'.join(_MULTIPLIERS)})?(?P<q2>余|多)?{_S}"
-    rf"(?P<unit>{'|'.join(re.escape(u) for u in _UNITS)})(?![A-Za-z])"
+    rf"(?P<unit>{'|'.join(re.escape(u) + (f'(?![{_STARTS_WORD[u]}])' if u in _STARTS_WORD else '') for u in _UNITS)})"
+    r"(?![A-Za-z])"
     rf"(?:{_S}(?P<post>{_POST}))?"
 )
 _PERCENT_CN = re.compile(rf"(?:(?P<pre>{_PRE}){_S})?百分之(?P<num>{_AR}|{_CN})(?:(?P<post>{_POST}))?")

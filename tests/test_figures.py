@@ -63,6 +63,10 @@ CASES: list[tuple[str, list[tuple[str, float, str]]]] = [
     ("2022 年 9 月 20 日", []),
     ("“十四五”规划", []),
     ("行动计划（2024—2027年）", []),
+    # A unit that begins the next word is none: 人均 is per head, 人民币 is money, 个小时 a duration.
+    ("网民规模达10.51亿 人均每周上网时长29.5个小时", [("29.5个小时", 29.5, "个小时")]),
+    ("投资100万人民币", [("100万人民币", 1000000.0, "人民币")]),
+    ("全市5万人参加", [("5万人", 50000.0, "人")]),
 ]
 
 
@@ -101,7 +105,8 @@ def test_qualifier_only_when_adjacent() -> None:
 
 @pytest.mark.parametrize(
     ("unit", "kind"),
-    [("元", "money"), ("美元", "money"), ("%", "rate"), ("百分点", "rate"), ("倍", "rate"), ("‰", "rate"),
+    [("元", "money"), ("美元", "money"), ("人民币", "money"), ("%", "rate"), ("百分点", "rate"), ("倍", "rate"),
+     ("‰", "rate"),
      ("个", "count"), ("家", "count"), ("人", "count"), ("名", "count"), ("人次", "count"), ("期", "count"),
      ("亩", "area"), ("平方公里", "area"), ("公顷", "area"),
      ("公里", "other"), ("年", "other"), ("吨", "other")],
