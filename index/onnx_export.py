@@ -41,8 +41,9 @@ OPSET = 17
 # Lowest cosine to sentence-transformers' vectors on the check texts for a graph to be kept: `briefbot model
 # prepare` measured 1.0 for fp32 and 0.998687 for int8 with six products in fp32 (index.onnx_encoder.FP32_LAYERS;
 # 0.995839 with every product in int8), written into the folder's marker, briefbot-converted.json. The int8 floor
-# sits between the two, so a graph quantized whole fails its check.
-MIN_COSINE = {"onnx": 0.9999, "onnx-int8": 0.998}
+# keeps a wide margin: int8 kernels differ by instruction set (VNNI or not), and a failed check fails the whole
+# folder, fp32 included. Which products stay fp32 is checked on the graph itself (tests/test_model_real.py).
+MIN_COSINE = {"onnx": 0.9999, "onnx-int8": 0.99}
 
 
 def onnx_folder(settings: Settings) -> Path:
