@@ -30,6 +30,8 @@ def test_the_glossary_loads_with_a_few_hundred_phrases() -> None:
         ("What does counterpart support from Ningbo cover?", ["对口支援", "宁波"]),
         ("How is rural revitalization going in Hengzhang?", ["乡村振兴", "横樟村"]),
         ("How many training sessions has Yuyao run for Songyang?", ["培训", "余姚", "松阳"]),
+        ("How many new-energy vehicles did the province produce?", ["新能源汽车"]),
+        ("How large is the computing power of its data centers?", ["算力", "数据中心"]),
     ],
 )
 def test_an_english_question_gains_the_chinese_terms(question: str, expected: list[str]) -> None:
