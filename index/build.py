@@ -20,7 +20,7 @@ from index.config import Limits
 from index.embed import Embedder
 from index.errors import BriefbotError, UnreadableFile
 from index.folder import BriefingFile, scan_folder
-from index.parse import parse_briefing
+from index.parse import PARSER_VERSION, parse_briefing
 from index.readers import SUPPORTED, read_data
 from index.records import Briefing, BuildReport, Sentence, Skipped
 from index.service import Progress
@@ -121,7 +121,9 @@ def _previous(index_dir: Path, model: str) -> _Previous | None:
         return None
     rows = snap.vector_rows()
     by_key = {u.key: rows[i] for i, u in enumerate(snap.units)}
-    return _Previous(snap.briefings, dict(snap.manifest["files"]), by_key, dict(snap.manifest["replaced"]))
+    # Records parsed by another parser are parsed again; their sentences' vectors are still found by key.
+    parsed = snap.briefings if snap.manifest.get("parser") == PARSER_VERSION else {}
+    return _Previous(parsed, dict(snap.manifest["files"]), by_key, dict(snap.manifest["replaced"]))
 
 
 def _read_all(
@@ -181,6 +183,7 @@ def _vectors(
 def _manifest(embedder: Embedder, read: _Read, units: list[store.Unit], skipped: list[Skipped]) -> dict[str, Any]:
     return {
         "schema_version": store.SCHEMA_VERSION,
+        "parser": PARSER_VERSION,
         "model": embedder.name,
         "encoder": embedder.encoder,
         "dimension": embedder.dimension,

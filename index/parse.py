@@ -24,6 +24,10 @@ _ISSUER_END = re.compile(r"(局|办公室|委员会|办|厅|政府|中心|小组
 _EDITOR_NOTE = re.compile(r"^[【\[]?\s*编者按\s*[】\]]?[：:]?")
 _DISTRIBUTION = re.compile(r"^(报|送|发|抄送|抄报)\s*[：:]")
 _TERMINAL = "。！？；…!?;：:"
+# What parse_briefing gives for the same text: bump it when that changes, so a rebuild parses every file again
+# instead of reusing the last build's records (index/build.py); the vectors of unchanged sentences are reused still.
+# 2: a title is looked for before the prose begins only (a speech opening "各位代表：" is titled by its file).
+PARSER_VERSION = 2
 _HEADING_MAX = 40  # a first sentence longer than this is body text, not a sub-heading
 
 
@@ -93,8 +97,12 @@ def _lines(text: str) -> Iterator[tuple[int, int, str]]:
 
 
 def _find_title(lines: list[tuple[int, int, str]], file: str) -> tuple[int, str]:
-    # Web exports put toolbar words ("下载", "打印") first: the title is the first real line.
+    # Web exports put toolbar words ("下载", "打印") first: the title is the first real line. A speech may start
+    # with no title at all ("各位代表：" and its first sentence): once the prose has begun, a later short line is
+    # a section heading ("一、2024年工作回顾"), not the title, and the file's name is the better one.
     for i, (_, _, line) in enumerate(lines[:15]):
+        if line.endswith("。"):
+            break
         if len(line) >= 6 and line[-1] not in _TERMINAL and not _DATE.search(line):
             return i, line.strip("《》 ")
     stem = file.rsplit("/", 1)[-1].rsplit(".", 1)[0]

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from paths import SEED, SEED_NAME
+from paths import SEED, SEED_NAME, SPEECH
 
 from index.parse import parse_briefing
 from index.readers import read_document
@@ -83,3 +83,10 @@ def test_report_without_briefing_header_still_parses() -> None:
 def test_year_from_file_name_when_the_text_has_none() -> None:
     b = parse_briefing("2023_工作总结.txt", "工作总结材料汇编\n一、概况\n完成项目 3 个。")
     assert b.year == 2023 and b.title == "工作总结材料汇编"
+
+
+def test_a_speech_without_a_title_is_titled_by_its_file_not_by_its_first_heading() -> None:
+    """"各位代表：" and a sentence open the speech: "一、2024年工作回顾" after them is a section, not the title."""
+    b = parse_briefing("national/2025_国务院政府工作报告.txt", SPEECH)
+    assert b.title == "2025_国务院政府工作报告" and b.year == 2025
+    assert any(s.text == "国内生产总值达到134.9万亿元。" and s.section_titles for s in b.sentences)

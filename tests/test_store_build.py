@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from paths import ROOT, SEED_NAME
+from paths import ROOT, SEED_NAME, SPEECH
 
 from index import store
 from index.build import build_index
@@ -164,3 +164,23 @@ def test_build_killed_halfway_leaves_the_previous_index_serving(
     report = build_index(seed_folder, idx, FakeEmbedder())
     assert not list((idx / "generations").glob("*.tmp"))
     assert "second.txt" in store.load(idx).briefings and report.files_indexed == 1
+
+
+def test_a_rebuild_parses_again_what_another_parser_read_and_keeps_its_vectors(tmp_path: Path) -> None:
+    """An index whose records an earlier parser made is re-parsed by a plain rebuild; no sentence is embedded
+    again, and the next rebuild reuses the new records."""
+    from index.parse import PARSER_VERSION
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "2025_国务院政府工作报告.txt").write_text(SPEECH, encoding="utf-8")
+    build_index(folder, tmp_path / "idx", FakeEmbedder())
+    manifest = tmp_path / "idx" / "current" / "manifest.json"
+    document = json.loads(manifest.read_text(encoding="utf-8"))
+    assert document["parser"] == PARSER_VERSION
+    document["parser"] = PARSER_VERSION - 1
+    manifest.write_text(json.dumps(document), encoding="utf-8")
+    report = build_index(folder, tmp_path / "idx", FakeEmbedder())
+    assert (report.files_indexed, report.files_reused, report.embedded) == (1, 0, 0)
+    assert build_index(folder, tmp_path / "idx", FakeEmbedder()).files_reused == 1
+    assert store.load(tmp_path / "idx").briefings["2025_国务院政府工作报告.txt"].title == "2025_国务院政府工作报告"
