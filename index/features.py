@@ -13,7 +13,7 @@ from index.cite import doc_label
 from index.doc_profiles import evidence_label, profile_of
 from index.evidence import squash
 from index.figures import find_figures
-from index.plans import asks_for_plan, other_years, plan_wording
+from index.plans import asks_for_plan, other_years, plan_wording, results_before_plan
 from index.query import Query
 from index.question import Intent, sentence_fits
 from index.records import Briefing, Sentence
@@ -95,8 +95,9 @@ def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: f
             "wants_figure": float(intent.wants_figure), "heading": float(s.kind != "sentence"),
             "newest": float(newest is not None and b.date == newest), "english": float(intent.lang == "en"),
         }
-        # A target ("增长5%左右") is not the result the question asks for: it keeps only part of its fit.
-        kept = fit * planned_fit if planned else fit
+        # A target ("增长5%左右") is not the result the question asks for: it keeps only part of its fit; the
+        # clauses before a plan's wording keep theirs whole.
+        kept = _kept_fit(b, s, query, fit, planned_fit) if planned else fit
         # Where the sentence names no date, the document's kind may tell whose year its figures are.
         dated = agreement(intent.days, intent.years, s.text) or (
             0.0 if asks_for_plan(query.text) else profile_of(b).results_of(intent.years))
@@ -113,6 +114,14 @@ def _coverage(searcher: Searcher, b: Briefing, s: Sentence, terms: tuple[str, ..
     if intent.years and other_years(s.section_titles, intent.years):
         return 0.0  # "三、2026年重点工作" is not where 2024's results are
     return sum(1 for t in terms if t in where) / len(terms) if terms else 1.0
+
+
+def _kept_fit(b: Briefing, s: Sentence, query: Query, fit: float, planned_fit: float) -> float:
+    """A planned sentence's fit: discounted, unless the clauses before its plan wording fit on their own."""
+    if profile_of(b).plans_only(query.intent.years):
+        return fit * planned_fit  # the document's kind says: nothing in it is a result of that year
+    results = results_before_plan(s, query)
+    return max(fit * planned_fit, sentence_fits(query.intent, results) if results else 0.0)
 
 
 def _planned(b: Briefing, s: Sentence, query: Query) -> bool:

@@ -12,11 +12,15 @@ import re
 from typing import TYPE_CHECKING
 
 from index.records import Sentence
+from index.segment import split_clauses
 
 if TYPE_CHECKING:  # index.query imports index.evidence, which imports YEAR from here
     from index.query import Query
 
-__all__ = ["PLAN_SECTION", "SEVERAL_YEARS", "TARGET", "YEAR", "asks_for_plan", "other_years", "plan_wording"]
+__all__ = [
+    "PLAN_SECTION", "SEVERAL_YEARS", "TARGET", "YEAR", "asks_for_plan", "other_years", "plan_wording",
+    "results_before_plan",
+]
 
 # A sentence that states a plan, not a result: "预期目标是…增长5%左右", "力争…".
 TARGET = re.compile(r"目标|预期|力争|计划|左右[；;，,。]")
@@ -38,9 +42,29 @@ def asks_for_plan(question: str) -> bool:
 
 def plan_wording(s: Sentence, query: Query) -> bool:
     """The sentence or its section states a plan or a span of years where one year's result is asked for."""
+    return bool(_plan_cue(s.text, query) or PLAN_SECTION.search(" ".join(s.section_titles)))
+
+
+def results_before_plan(s: Sentence, query: Query) -> str:
+    """The sentence's clauses before the first one with a plan cue, when its section is no plan: results.
+
+    A cue holds for the clauses after it too ("预期目标是：增长5%左右，新增就业1200万人"), not for those before it:
+    "…粮食产量1347万吨，单位生产总值能耗累计降幅完成“十四五”任务" gives this year's grain as a result.
+    """
+    if PLAN_SECTION.search(" ".join(s.section_titles)):
+        return ""
+    head = []
+    for start, end in split_clauses(s.text):
+        if _plan_cue(s.text[start:end], query):
+            break
+        head.append(s.text[start:end])
+    return "".join(head)
+
+
+def _plan_cue(text: str, query: Query) -> bool:
     return bool(
-        TARGET.search(s.text) or PLAN_SECTION.search(" ".join(s.section_titles))
-        or (query.intent.years and SEVERAL_YEARS.search(s.text) and not SEVERAL_YEARS.search(query.text))
+        TARGET.search(text)
+        or (query.intent.years and SEVERAL_YEARS.search(text) and not SEVERAL_YEARS.search(query.text))
     )
 
 

@@ -33,6 +33,7 @@ class Intent:
 
 
 _AREA_UNITS = ("平方公里", "公顷", "亩")
+_MONEY_UNITS = ("元", "美元", "港元", "欧元", "日元", "人民币")  # "多少美元" asks for money as "多少元" does
 _PERSON_UNITS = ("人次", "人", "名", "位")
 
 # Chinese cues, tried in this order.
@@ -48,7 +49,8 @@ _ZH_PLACE = re.compile(
     r"哪里|哪儿|在哪|何处|什么地方|哪个地方|哪些地方|地点|哪(?:个|些)(?:省|市|县|区|镇|乡|村|园区|城市)"
 )
 _ZH_COUNT = re.compile(
-    r"(?:多少|(?<![这近前头])几)(?:万|千|百|亿)*(?P<unit>个百分点|人次|平方公里|公顷|亩|个月|元|个|家|名|人|位|项|所|座|条|户|村|期|批|次|场"
+    r"(?:多少|(?<![这近前头])几)(?:万|千|百|亿)*(?P<unit>个百分点|人次|平方公里|公顷|亩|个月|美元|港元|欧元|日元|人民币|元|个|家|名|人"
+    r"|位|项|所|座|条|户|村|期|批|次|场"
     r"|套|台|辆|件|篇|年|天|倍|成)"
 )
 _ZH_COUNT_NOUN = re.compile(r"(?P<unit>人|户|家|个|次)数|数量")
@@ -149,8 +151,8 @@ def _zh_kind(q: str) -> tuple[str, str | None]:
         return "other", None
     if (m := _ZH_COUNT.search(q)) is not None:
         unit = m.group("unit")
-        if unit == "元":
-            return "money", "元"
+        if unit in _MONEY_UNITS:
+            return "money", unit
         if unit in {"个百分点", "倍", "成"}:
             return "rate", "百分点" if unit == "个百分点" else unit
         return ("other" if unit in _AREA_UNITS else "count"), unit

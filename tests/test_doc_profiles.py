@@ -14,7 +14,7 @@ from index.cite import doc_label
 from index.doc_profiles import PLAIN, WorkReport, evidence_label, profile_of
 from index.embed import FakeEmbedder
 from index.parse import parse_briefing
-from index.plans import other_years, plan_wording
+from index.plans import other_years, plan_wording, results_before_plan
 from index.query import make_query
 from index.records import Briefing, Sentence
 from index.search import Searcher
@@ -137,6 +137,29 @@ def test_a_standing_kept_for_years_is_not_a_span_of_years(searcher: Searcher) ->
     assert not plan_wording(_sentence("进出口总额突破9万亿元、增长9.8%，总量连续39年居全国首位。"), asks_2024)
     assert not plan_wording(_sentence("地方一般公共预算收入1.35万亿元，连续34年稳居全国首位。"), asks_2024)
     assert plan_wording(_sentence("进出口总额连续3年增长10%以上。"), asks_2024)
+
+
+def test_the_results_before_a_plan_cue_are_results(searcher: Searcher) -> None:
+    """A cue holds for its own clause and those after it: a span of years named last leaves the figures before
+    it as this year's; a target named first takes the whole list."""
+    asks_2025 = make_query("2025年粮食产量是多少？", searcher)
+    assert results_before_plan(_sentence("地区生产总值增长5.1％，粮食产量1347万吨，能耗降幅完成“十四五”任务。"),
+                               asks_2025) == "地区生产总值增长5.1％，粮食产量1347万吨，"
+    assert results_before_plan(_sentence("预期目标是：生产总值增长5%左右，粮食产量1300万吨。"), asks_2025) == ""
+    assert results_before_plan(_sentence("粮食产量1347万吨。", ("二、2026年主要目标",)), asks_2025) == ""
+
+
+def test_a_result_before_a_span_of_years_keeps_its_fit(tmp_path: Path) -> None:
+    """"…粮食产量1347万吨，…完成“十四五”任务" answers "2025年粮食产量是多少" rather than being refused as a plan."""
+    folder = tmp_path / "docs"
+    (folder / "provincial-2026").mkdir(parents=True)
+    body = "一、过去一年工作回顾\n地区生产总值增长5.1％，粮食产量1347万吨，能耗降幅完成“十四五”任务。\n"
+    b = _report(2026, body)
+    (folder / b.file).write_text(b.text, encoding="utf-8")
+    embedder = FakeEmbedder()
+    build_index(folder, tmp_path / "idx", embedder)
+    a = build_answer("2025年浙江省粮食产量是多少？", Searcher(load(tmp_path / "idx"), embedder), weights=OPEN)
+    assert a.answered and a.figure is not None and a.figure.text == "1347万吨"
 
 
 # Answers over each kind.

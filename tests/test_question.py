@@ -12,6 +12,7 @@ QUESTIONS: list[tuple[str, str, bool, str | None]] = [
     ("2017年以来共到位援建资金多少", "money", True, "元"),
     ("消费帮扶金额是多少", "money", True, "元"),
     ("一期启动项目完成投资多少万元", "money", True, "元"),
+    ("2021年中国外贸进出口规模是多少美元", "money", True, "美元"),  # money in the currency asked
     ("2021年松阳农产品在余姚的销售额", "money", True, "元"),
     ("实施了多少个协作项目", "count", True, "个"),
     ("园区入驻了几家企业", "count", True, "家"),
