@@ -26,8 +26,9 @@ _DISTRIBUTION = re.compile(r"^(报|送|发|抄送|抄报)\s*[：:]")
 _TERMINAL = "。！？；…!?;：:"
 # What parse_briefing gives for the same text: bump it when that changes, so a rebuild parses every file again
 # instead of reusing the last build's records (index/build.py); the vectors of unchanged sentences are reused still.
-# 2: a title is looked for before the prose begins only (a speech opening "各位代表：" is titled by its file).
-PARSER_VERSION = 2
+# 2: a title is looked for before the prose begins only (a speech opening "各位代表：" is titled by its file);
+# 3: so does a line with a sentence stop anywhere in it (a wrapped first sentence, a photo caption).
+PARSER_VERSION = 3
 _HEADING_MAX = 40  # a first sentence longer than this is body text, not a sub-heading
 
 
@@ -101,7 +102,7 @@ def _find_title(lines: list[tuple[int, int, str]], file: str) -> tuple[int, str]
     # with no title at all ("各位代表：" and its first sentence): once the prose has begun, a later short line is
     # a section heading ("一、2024年工作回顾"), not the title, and the file's name is the better one.
     for i, (_, _, line) in enumerate(lines[:15]):
-        if line.endswith("。"):
+        if "。" in line:  # prose, or a caption above the title ("政府工作报告。 贵州日报天眼新闻记者 李森 摄")
             break
         if len(line) >= 6 and line[-1] not in _TERMINAL and not _DATE.search(line):
             return i, line.strip("《》 ")

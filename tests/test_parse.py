@@ -90,3 +90,14 @@ def test_a_speech_without_a_title_is_titled_by_its_file_not_by_its_first_heading
     b = parse_briefing("national/2025_国务院政府工作报告.txt", SPEECH)
     assert b.title == "2025_国务院政府工作报告" and b.year == 2025
     assert any(s.text == "国内生产总值达到134.9万亿元。" and s.section_titles for s in b.sentences)
+
+
+@pytest.mark.parametrize("first", [
+    "政府工作报告。 贵州日报天眼新闻记者 李森 摄",  # a photo caption above the title line
+    "从今年开始，我国将实施新世纪第一个五年计划。中国共产党十五届五中全会通过的",  # a wrapped first sentence
+])
+def test_a_line_with_a_sentence_stop_in_it_is_no_title(first: str) -> None:
+    """The prose has begun (or a caption stands above the title): the file names the document."""
+    text = f"{first}\n政府工作报告\n\n一、工作回顾\n\n全年增长5%。\n"
+    b = parse_briefing("provincial-2026/2026_贵州省_政府工作报告.txt", text)
+    assert b.title == "2026_贵州省_政府工作报告"
