@@ -184,3 +184,22 @@ def test_a_rebuild_parses_again_what_another_parser_read_and_keeps_its_vectors(t
     assert (report.files_indexed, report.files_reused, report.embedded) == (1, 0, 0)
     assert build_index(folder, tmp_path / "idx", FakeEmbedder()).files_reused == 1
     assert store.load(tmp_path / "idx").briefings["2025_国务院政府工作报告.txt"].title == "2025_国务院政府工作报告"
+
+
+@pytest.mark.parametrize("parser", ["missing", "3", [3], {"version": 3}, 3.5, True, None, "x" * 100_000])
+def test_a_hostile_parser_field_is_read_as_another_parser(tmp_path: Path, parser: object) -> None:
+    """Whatever the manifest's "parser" holds, a rebuild re-parses and keeps every vector: it never crashes and
+    never trusts records it cannot date."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "2025_国务院政府工作报告.txt").write_text(SPEECH, encoding="utf-8")
+    build_index(folder, tmp_path / "idx", FakeEmbedder())
+    manifest = tmp_path / "idx" / "current" / "manifest.json"
+    document = json.loads(manifest.read_text(encoding="utf-8"))
+    if parser == "missing":
+        del document["parser"]
+    else:
+        document["parser"] = parser
+    manifest.write_text(json.dumps(document), encoding="utf-8")
+    report = build_index(folder, tmp_path / "idx", FakeEmbedder())
+    assert (report.files_indexed, report.files_reused, report.embedded) == (1, 0, 0)
