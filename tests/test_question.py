@@ -144,3 +144,35 @@ def test_a_per_head_denominator_names_no_measure() -> None:
     assert understand("2024年上海每万人口高价值发明专利拥有量是多少？").measures == ()
     assert understand("How many patents per 10,000 people did Shanghai have?").measures == ()
     assert understand("松阳县人口是多少？").measures == ("population",)
+
+
+@pytest.mark.parametrize(
+    ("question", "listed"),
+    [
+        ("松阳农产品借助了哪些电商平台销售？", True),
+        ("余姚的“三坚持”具体指哪三个坚持？", True),
+        ("报送给了哪几个单位", True),  # "哪几个" asks which, not how many
+        ("Which key areas has Yuyao focused on?", True),
+        ("What are Yuyao's three persistences?", True),
+        ("消薄飞地建在哪里", False),
+        ("谁作出了批示", False),
+        ("园区入驻了多少家企业？", False),
+        ("Which business process was changed?", False),
+        ("Which county does Yuyao help?", False),
+        ("What is the GDP of Shandong?", False),
+    ],
+)
+def test_a_question_asking_for_several_things_wants_a_list(question: str, listed: bool) -> None:
+    assert understand(question).wants_list is listed
+
+
+def test_a_list_question_is_answered_by_a_sentence_that_lists() -> None:
+    platforms = understand("松阳农产品借助了哪些电商平台销售？")  # "哪些…平台" reads as a person question
+    listing = "依托拼多多、美丽四明山等电商平台，进一步完善销售网点。"
+    assert sentence_fits(platforms, listing) == 1.0
+    sales = "2021年，松阳农产品在余姚销售额首次突破2000万元。"
+    assert sentence_fits(platforms, listing) > sentence_fits(platforms, sales)
+    three = understand("余姚的“三坚持”具体指哪三个坚持？")
+    assert sentence_fits(three, "余姚市坚持产业引领、资源互补、社会联动，持续推动山海协作。") > sentence_fits(
+        three, "汤飞帆市长对《余姚市“三坚持”推动山海协作》作出批示，高度肯定了余姚市山海协作工作。")
+    assert sentence_fits(understand("谁作出了批示"), "汤飞帆市长作出批示。") == 1.0  # not a list: unchanged
