@@ -117,9 +117,14 @@ def _coverage(searcher: Searcher, b: Briefing, s: Sentence, terms: tuple[str, ..
 
 
 def _kept_fit(b: Briefing, s: Sentence, query: Query, fit: float, planned_fit: float) -> float:
-    """A planned sentence's fit: discounted, unless the clauses before its plan wording fit on their own."""
+    """A planned sentence's fit: discounted, unless the clauses before its plan wording fit on their own.
+
+    A document whose kind says it only plans the asked year keeps none: its figures are no result of that year,
+    so a target ("新增就业118万人以上" in the 2019 report) is not quoted as 2019's figure. Set on the reports' dev
+    half (docs/quality.md "Look-alikes on dev"): one unanswerable question more refused, no answer lost.
+    """
     if profile_of(b).plans_only(query.intent.years):
-        return fit * planned_fit  # the document's kind says: nothing in it is a result of that year
+        return 0.0  # the document's kind says: nothing in it is a result of that year
     results = results_before_plan(s, query)
     return max(fit * planned_fit, sentence_fits(query.intent, results) if results else 0.0)
 

@@ -32,6 +32,10 @@ def test_the_glossary_loads_with_a_few_hundred_phrases() -> None:
         ("How many training sessions has Yuyao run for Songyang?", ["培训", "余姚", "松阳"]),
         ("How many new-energy vehicles did the province produce?", ["新能源汽车"]),
         ("How large is the computing power of its data centers?", ["算力", "数据中心"]),
+        ("How much foreign investment did Shanghai actually use in 2024?", ["外资"]),
+        ("What was the output value of Yunnan's green aluminium in 2025?", ["绿色铝"]),
+        ("How much in unpaid wages was recovered for migrant workers?", ["欠薪", "农民工"]),
+        ("How much did inbound tourists spend?", ["入境游客"]),
     ],
 )
 def test_an_english_question_gains_the_chinese_terms(question: str, expected: list[str]) -> None:
