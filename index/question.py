@@ -31,6 +31,7 @@ class Intent:
     flow: tuple[str, str] | None = None  # (from, to) when it asks about a flow between places (index/direction.py)
     days: tuple[str, ...] = ()  # month-days it names, "01-05" (index/agreement.py)
     wants_list: bool = False  # the answer names several things ("哪些平台", "哪三个坚持", "which areas")
+    listed: str = ""  # what the list is of, as the question words it ("电商平台", "坚持"); "" when unsaid
 
 
 _AREA_UNITS = ("平方公里", "公顷", "亩")
@@ -76,6 +77,7 @@ _ZH_WAY = re.compile(
 )
 # Several things asked for at once: "哪些平台", "哪三个坚持", "包括哪几项", "具体指什么".
 _ZH_LIST = re.compile(r"哪(?:些|几|[两二三四五六七八九十]+)|具体(?:指|包括)|包括什么")
+_ZH_LIST_OF = re.compile(r"哪(?:些|几|[两二三四五六七八九十]+)(?:个|项|家|种|类|位)?(?P<of>[\u4e00-\u9fff]{2,4})")
 _ZH_QUANTITY = re.compile(r"多少|(?<!哪)几|多大|多高|多长|多久|规模|总额|数额|面积")
 
 _EN_REASON = re.compile(r"\bwhy\b|\breasons?\b")
@@ -119,6 +121,7 @@ _EN_PER_HEAD = re.compile(r"\bper (?:capita|head|person|[\d,]+ (?:people|persons
 _EN_QUANTITY = re.compile(r"\bhow (?:much|many)\b")
 # "Which key areas …", "What are the three …", "Which offices …": a plural asked for.
 _EN_LIST = re.compile(r"\b(?:which|what)\b(?: \w+){0,2}? (?!(?:does|has|was)\b)\w{2,}[^s\W]s\b|\bwhat are\b|\blist\b")
+LIST_OF_OTHER = 0.8  # the fit of a list not naming what the question asks a list of (dev halves: 0.5 and 0.8 alike)
 # A sentence naming several things in a row: "拼多多、美丽四明山", "产业引领、资源互补、社会联动", "省对口办和省山海办".
 _ENUMERATION = re.compile(r"[^，。；：、\s]{2,}(?:、|和|及|与)[^，。；：、\s]{2,}")
 
@@ -147,8 +150,9 @@ def understand(question: str, tokens: tuple[str, ...] | None = None) -> Intent:
     wants = kind in {"money", "count", "rate"} or (kind == "other" and (quantity or unit is not None))
     terms = tuple(query_tokens(question)) if tokens is None else tokens
     listed = not wants and bool(_ZH_LIST.search(question) if zh else _EN_LIST.search(question.lower()))
+    of = m.group("of") if listed and zh and (m := _ZH_LIST_OF.search(question)) else ""
     return Intent(kind, "zh" if zh else "en", terms, tuple(years(question)), wants, unit, measures_named(asked),
-                  flow(question) if zh else None, days_named(question), listed)
+                  flow(question) if zh else None, days_named(question), listed, of)
 
 
 def _zh_kind(q: str) -> tuple[str, str | None]:
@@ -207,7 +211,11 @@ def sentence_fits(intent: Intent, sentence: str) -> float:
     if intent.wants_list:
         # A list is its own evidence: "依托拼多多、美丽四明山等电商平台" names the platforms without naming a person.
         # A sentence naming no list keeps its fit: 0.25–1.0 of it made no difference on the dev halves.
-        return 1.0 if _ENUMERATION.search(sentence) else fit
+        if not _ENUMERATION.search(sentence):
+            return fit
+        # "依托拼多多、美丽四明山等电商平台" lists what "哪些电商平台" asks for; a list of something else fits less.
+        named = not intent.listed or any(intent.listed[i:i + 2] in sentence for i in range(len(intent.listed) - 1))
+        return 1.0 if named else max(fit, LIST_OF_OTHER)
     return fit
 
 

@@ -176,3 +176,13 @@ def test_a_list_question_is_answered_by_a_sentence_that_lists() -> None:
     assert sentence_fits(three, "余姚市坚持产业引领、资源互补、社会联动，持续推动山海协作。") > sentence_fits(
         three, "汤飞帆市长对《余姚市“三坚持”推动山海协作》作出批示，高度肯定了余姚市山海协作工作。")
     assert sentence_fits(understand("谁作出了批示"), "汤飞帆市长作出批示。") == 1.0  # not a list: unchanged
+
+
+def test_a_list_of_what_the_question_names_fits_better_than_another_list() -> None:
+    platforms = understand("松阳农产品借助了哪些电商平台销售？")
+    assert platforms.listed == "电商平台"
+    named = "依托拼多多、美丽四明山等电商平台，进一步完善销售网点。"
+    other = "针对松阳茶叶、香菇、香榧等特色农产品“有口碑没市场”困境，设立消费帮扶专区。"
+    assert sentence_fits(platforms, named) == 1.0 > sentence_fits(platforms, other) > sentence_fits(
+        platforms, "2021年，松阳农产品在余姚销售额首次突破2000万元。")
+    assert understand("Which key areas has Yuyao focused on?").listed == ""  # English: any list fits
