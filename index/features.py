@@ -6,6 +6,7 @@ Both scorers read these: the hand weights (index/answer.py `Weights`) and the fi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from index.agreement import agreement
@@ -15,9 +16,10 @@ from index.evidence import squash
 from index.figures import find_figures
 from index.plans import asks_for_plan, other_years, plan_wording, results_before_plan
 from index.query import Query
-from index.question import Intent, sentence_fits
+from index.question import sentence_fits
 from index.records import Briefing, Sentence
 from index.search import Hit, Searcher
+from index.tokenize import places
 
 # The names of the model's inputs, in the order of its coefficients (index/data/scorer.json keeps the same list).
 FEATURES: tuple[str, ...] = (
@@ -83,7 +85,7 @@ def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: f
         own = set(searcher.snapshot.units[r].tokens_own)
         in_sentence = sum(v for t, v in words.items() if t in own) / total
         in_context = sum(v for t, v in words.items() if t in own or t in context) / total
-        coverage = _coverage(searcher, b, s, query.terms, intent)
+        coverage = _coverage(searcher, b, s, query)
         fit = sentence_fits(intent, s.text)
         planned = intent.wants_figure and not asks_for_plan(query.text) and _planned(b, s, query)
         values = {
@@ -106,14 +108,27 @@ def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: f
     return out
 
 
-def _coverage(searcher: Searcher, b: Briefing, s: Sentence, terms: tuple[str, ...], intent: Intent) -> float:
+def _coverage(searcher: Searcher, b: Briefing, s: Sentence, query: Query) -> float:
+    terms, intent = query.terms, query.intent
     where = (
         squash(" ".join([s.text, evidence_label(b), " ".join(s.section_titles), " ".join(b.articles)]))
         + searcher.section_text(b.file, s.section)
     )
     if intent.years and other_years(s.section_titles, intent.years):
         return 0.0  # "三、2026年重点工作" is not where 2024's results are
+    if profile_of(b).speaks_for_another(query_places(query), s.text + " ".join(s.section_titles)):
+        return 0.0  # "实现地区生产总值67665亿元" in Sichuan's report is Sichuan's, not Chengdu's
     return sum(1 for t in terms if t in where) / len(terms) if terms else 1.0
+
+
+# A question about the whole country: its figure is not a province's.
+_NATIONAL = re.compile(r"全国|我国|(?i:\bchina\b|\bnation(?:al|wide)?\b)")
+
+
+def query_places(query: Query) -> tuple[str, ...]:
+    """The places a question asks about: its key terms that are places, and "全国" for the whole country."""
+    named = tuple(t for t in query.terms if places(t))
+    return (*named, "全国") if _NATIONAL.search(query.text) and not named else named
 
 
 def _kept_fit(b: Briefing, s: Sentence, query: Query, fit: float, planned_fit: float) -> float:

@@ -52,10 +52,26 @@ NOTES = (
 # The detector, on documents parsed the way the index parses them.
 
 def test_a_work_report_is_told_by_its_title_and_year() -> None:
-    assert profile_of(_report(2025, REPORT_2025)) == WorkReport(2025)
+    assert profile_of(_report(2025, REPORT_2025)) == WorkReport(2025, "浙江")
     # the year may come from the file name alone
     b = _report(2026, REPORT_2025, title="山东省政府工作报告", file="provincial-2026/2026_山东省_政府工作报告.txt")
-    assert profile_of(b) == WorkReport(2026)
+    assert profile_of(b) == WorkReport(2026, "山东")
+
+
+@pytest.mark.parametrize(
+    ("title", "file", "region"),
+    [
+        ("政府工作报告", "provincial-2026/2026_四川省_政府工作报告.txt", "四川"),
+        ("2025年广东省政府工作报告", "provincial-2025/2025年广东省政府工作报告.txt", "广东"),
+        ("2026_广西壮族自治区_政府工作报告", "p/2026_广西壮族自治区_政府工作报告.txt", "广西"),
+        ("2026_内蒙古自治区_政府工作报告", "p/2026_内蒙古自治区_政府工作报告.txt", "内蒙古"),
+        ("2026_北京市_政府工作报告", "p/2026_北京市_政府工作报告.txt", "北京"),
+        ("2019年国务院政府工作报告", "national/2019_国务院政府工作报告.txt", ""),  # the whole country
+    ],
+)
+def test_a_work_report_knows_the_region_it_speaks_for(title: str, file: str, region: str) -> None:
+    b = parse_briefing(file, f"{title}\n一、过去一年工作回顾\n生产总值增长5.5%。\n")
+    assert profile_of(b) == WorkReport(int(file.split("/")[-1][:4]), region)
 
 
 def test_a_title_without_work_report_or_without_a_year_is_plain() -> None:
@@ -89,6 +105,18 @@ def test_work_report_gives_results_of_the_year_before_its_own() -> None:
     report = WorkReport(2025)
     assert report.results_of((2024,)) == 1.0 and report.results_of((2025,)) == -1.0
     assert report.results_of((2023,)) == 0.0 and report.results_of(()) == 0.0
+
+
+def test_a_provincial_figure_naming_no_place_is_the_provinces() -> None:
+    sichuan = WorkReport(2026, "四川")
+    assert sichuan.speaks_for_another(("成都",), "实现地区生产总值67665亿元，增长5.5%。")
+    assert not sichuan.speaks_for_another(("成都",), "成都市地区生产总值突破2.4万亿元。")
+    assert not sichuan.speaks_for_another(("四川",), "实现地区生产总值67665亿元。")  # its own region
+    assert not sichuan.speaks_for_another(("四川省",), "实现地区生产总值67665亿元。")
+    assert sichuan.speaks_for_another(("全国",), "新能源汽车产量突破25万辆。")  # a national figure is asked
+    assert not sichuan.speaks_for_another((), "实现地区生产总值67665亿元。")
+    assert not WorkReport(2025).speaks_for_another(("成都",), "国内生产总值增长5%。")  # the State Council's
+    assert not PLAIN.speaks_for_another(("松阳",), "入驻企业65家。")  # a briefing names its subject above
 
 
 def test_plain_adds_nothing() -> None:
@@ -197,6 +225,22 @@ def test_a_year_only_planned_in_the_collection_is_not_answered_by_its_target(tmp
     assert not a.answered and a.figure is None and a.nearest  # the target's section is shown, not quoted
     plan = build_answer("2025年浙江省城镇新增就业目标是多少？", searcher, weights=OPEN)
     assert plan.answered and plan.figure is not None and plan.figure.text == "118万人以上"
+
+
+def test_a_city_or_the_nation_is_not_answered_by_a_provinces_figure(tmp_path: Path) -> None:
+    folder = tmp_path / "docs" / "provincial-2026"
+    folder.mkdir(parents=True)
+    b = parse_briefing("provincial-2026/2026_四川省_政府工作报告.txt", (
+        "政府工作报告\n一、过去一年工作回顾\n过去一年，全省实现地区生产总值67665亿元，增长5.5%。\n"
+        "成都平原经济区加快建设，新能源汽车产量突破25万辆。\n"))
+    (folder / "2026_四川省_政府工作报告.txt").write_text(b.text, encoding="utf-8")
+    embedder = FakeEmbedder()
+    build_index(folder.parent, tmp_path / "idx", embedder)
+    searcher = Searcher(load(tmp_path / "idx"), embedder)
+    own = build_answer("2025年四川地区生产总值是多少？", searcher, weights=OPEN)
+    assert own.answered and own.figure is not None and own.figure.text == "67665亿元"
+    assert not build_answer("2025年成都市地区生产总值是多少？", searcher, weights=OPEN).answered
+    assert not build_answer("2025年全国新能源汽车产量是多少？", searcher, weights=OPEN).answered
 
 
 def test_the_report_that_reviews_the_year_beats_the_one_that_plans_it(tmp_path: Path) -> None:

@@ -32,6 +32,11 @@ class DocProfile(Protocol):
         says nothing (index/agreement.py reads it where the sentence itself names no year)."""
         ...
 
+    def speaks_for_another(self, places: tuple[str, ...], text: str) -> bool:
+        """The document's kind says whose figures `text` gives when it names none of the question's `places`,
+        and that is someone else."""
+        ...
+
 
 def profile_of(b: Briefing) -> DocProfile:
     """The profile of the document's kind; `PLAIN` when it is of no known kind."""

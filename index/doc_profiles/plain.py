@@ -23,5 +23,8 @@ class Plain:
     def results_of(self, years: tuple[int, ...]) -> float:
         return 0.0
 
+    def speaks_for_another(self, places: tuple[str, ...], text: str) -> bool:
+        return False
+
 
 PLAIN = Plain()

@@ -2,10 +2,13 @@
 
 "2025年浙江省政府工作报告" gives 2024's results and 2025's targets; a question about 2024 is answered from it, and
 its figures are never 2025's results. Told by its title ("…工作报告") and a year in the title or file name.
+A provincial report speaks for its province: a figure naming no place is the province's, not a city's or the
+nation's (the region is read from the title or file name; the State Council's report has none).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from index.plans import YEAR
@@ -14,9 +17,17 @@ from index.records import Briefing
 __all__ = ["WorkReport", "detect_work_report"]
 
 
+# "2026_四川省_政府工作报告", "2025年广东省政府工作报告": the region a provincial report speaks for.
+_REGION = re.compile(
+    r"(?P<region>[\u4e00-\u9fff]{2,7}?)(?:省|市|维吾尔自治区|壮族自治区|回族自治区|自治区)?_?(?:人民)?政府工作报告"
+)
+_NATIONAL = "国务院"
+
+
 @dataclass(frozen=True)
 class WorkReport:
     year: int  # the year the report plans (its title's); its results are year - 1's
+    region: str = ""  # the province or city it speaks for ("四川"); "" for the State Council's or when unsaid
 
     def evidence_label(self, b: Briefing) -> str:
         """The title and file name with their year replaced by the year reviewed.
@@ -33,10 +44,22 @@ class WorkReport:
     def results_of(self, years: tuple[int, ...]) -> float:
         return 1.0 if self.year - 1 in years else -1.0 if self.plans_only(years) else 0.0
 
+    def speaks_for_another(self, places: tuple[str, ...], text: str) -> bool:
+        """A figure in a provincial report that names no place is the province's: it does not answer for a
+        city ("成都") or another province the question names and the text does not."""
+        if not self.region:
+            return False
+        asked = [p for p in places if p not in self.region and self.region not in p]
+        return bool(asked) and not any(p in text for p in asked)
+
 
 def detect_work_report(b: Briefing) -> WorkReport | None:
     """A work report by its title, with the year from its title or, failing that, its file name."""
     if "工作报告" not in b.title:
         return None
-    found = YEAR.search(b.title + " " + b.file.rsplit("/", 1)[-1])
-    return WorkReport(int(found.group(1))) if found else None
+    named = b.title + " " + b.file.rsplit("/", 1)[-1]
+    found = YEAR.search(named)
+    if not found:
+        return None
+    region = next((m.group("region") for m in _REGION.finditer(YEAR.sub("", named))), "")
+    return WorkReport(int(found.group(1)), "" if _NATIONAL in region else region)
