@@ -157,9 +157,9 @@ def _hand(x: np.ndarray) -> np.ndarray:
     from index.answer import Weights
 
     w, col = Weights(), {f: x[:, i] for i, f in enumerate(FEATURES)}
-    fit = col["fit"] * np.where(col["planned"] > 0, w.planned_fit, 1.0)
     return np.asarray(
-        w.fused * col["fused"] + w.window * col["window"] + w.fit * fit + w.words_sentence * col["words_sentence"]
+        w.fused * col["fused"] + w.window * col["window"] + w.fit * col["kept_fit"]
+        + w.words_sentence * col["words_sentence"]
         + w.words_context * col["words_context"] + w.terms_context * col["coverage"]
         - w.heading_penalty * col["heading"] + w.agreement * col["agreement"]
     )

@@ -40,6 +40,7 @@ FEATURES: tuple[str, ...] = (
     "newest",  # from the newest dated document among the candidates
     "english",  # the question is in English
     "agreement",  # the sentence names the question's day or year (1), only others (-1), or neither (0)
+    "kept_fit",  # `fit` after the plan discounts: what the hand weights read (index/features.py `_kept_fit`)
 )
 
 
@@ -104,6 +105,7 @@ def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: f
         dated = agreement(intent.days, intent.years, s.text) or (
             0.0 if asks_for_plan(query.text) else profile_of(b).results_of(intent.years))
         values["agreement"] = dated
+        values["kept_fit"] = kept
         out.append(Candidate(b, s, values, coverage, dense[r], in_context, kept))
     return out
 

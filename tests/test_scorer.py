@@ -111,3 +111,32 @@ def test_the_fit_is_deterministic_and_keeps_false_refusals_within_three_percent(
     assert first["chosen"]["false_refusals"] <= 0.03
     assert first["cv"]["logistic pairwise C=0.1"]["top1"] > 0.9  # the signal planted is found
     FittedScorer.from_dict(first["model"])  # what the fit writes, the run time reads
+
+
+def test_the_fit_measures_the_hand_weights_exactly_as_the_answerer_scores(tmp_path: Path) -> None:
+    """bench/fit_scorer.py's "hand" row recomputes the hand score from the features: it must be the answerer's,
+    plan discounts included (a report that only plans the asked year keeps no fit; a result before a target keeps
+    its own)."""
+    from index.answer import question_candidates, rescore
+    from index.parse import parse_briefing
+    from index.query import make_query
+
+    folder = tmp_path / "docs" / "provincial-2025"
+    folder.mkdir(parents=True)
+    b = parse_briefing("provincial-2025/2025年浙江省政府工作报告.txt", (
+        "2025年浙江省政府工作报告\n一、过去一年工作回顾\n过去一年，全省生产总值增长5.5%，城镇新增就业118.3万人。\n"
+        "粮食产量1347万吨，单位生产总值能耗累计降幅完成“十四五”任务。\n"
+        "二、今年主要目标\n2025年全省生产总值增长5.5%左右，城镇新增就业100万人以上。\n"))
+    (folder / "2025年浙江省政府工作报告.txt").write_text(b.text, encoding="utf-8")
+    embedder = FakeEmbedder()
+    build_index(folder.parent, tmp_path / "idx", embedder)
+    searcher = Searcher(load(tmp_path / "idx"), embedder)
+    hand = _fit_module()._hand
+    questions = ("2025年浙江省城镇新增就业多少人？", "2024年浙江省粮食产量是多少？", "2024年浙江生产总值增长多少？")
+    for question in questions:
+        found = question_candidates(make_query(question, searcher), searcher)
+        assert found
+        x = np.asarray([[c.values[f] for f in FEATURES] for c in found])
+        scores = {(c.sentence.index, round(s, 9)) for c, s in zip(found, hand(x), strict=True)}
+        answerer = {(s.sentence.index, round(s.score, 9)) for s in rescore(found, Weights())}
+        assert scores == answerer, question
