@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from index.figures import figure_kind, find_figures
 from index.question import Intent
 from index.records import Figure, Sentence
@@ -12,6 +14,8 @@ _KIND_UNITS = {"money": "money", "rate": "rate", "count": "count"}
 # a real sentence holds a handful; a hostile one of 80,000 ("1元1元…") would take minutes.
 _MAX_FIGURES = 50
 _MAX_RESPECTIVELY = 10  # "分别" in one sentence, the same way
+# What may stand between a rate and the level it goes on to give: "，达到", "，总量突破", "、规模超".
+_CONTINUES = re.compile(r"[，,、]?\s*(?:总量|总额|规模)?(?:达到|达|突破|超过|超|为|至)?")
 
 
 def pick_figure(s: Sentence, intent: Intent, words: dict[str, float], lead: str | None = None) -> Figure | None:
@@ -28,7 +32,21 @@ def pick_figure(s: Sentence, intent: Intent, words: dict[str, float], lead: str 
     if not pool:
         return None
     scored = [(figure_match(s, f, figures, words, lead), -i, f) for i, f in enumerate(pool)]
-    return max(scored, key=lambda x: (x[0], x[1]))[2]
+    best = max(scored, key=lambda x: (x[0], x[1]))[2]
+    if wanted is None and intent.kind == "other" and figure_kind(best) == "rate":
+        # "进出口总额是多少" asks a level: "进出口总额比上年增长37.1%，达到8512亿美元" gives it in the next clause,
+        # which goes on with the same subject; "锂电池增长103.1%，…，新能源汽车超过110万辆" does not.
+        return _level_after(s, best, figures) or best
+    return best
+
+
+def _level_after(s: Sentence, rate: Figure, figures: list[Figure]) -> Figure | None:
+    """The level written right after a rate, in a clause that names no other subject ("，达到8512亿美元")."""
+    later = [f for f in figures if f.start > rate.start]
+    if not later or figure_kind(later[0]) == "rate":
+        return None
+    between = s.text[rate.end - s.start : later[0].start - s.start]
+    return later[0] if _CONTINUES.fullmatch(between.strip()) else None
 
 
 def figure_match(s: Sentence, f: Figure, figures: list[Figure], words: dict[str, float], lead: str | None) -> float:

@@ -33,3 +33,12 @@ def test_the_level_itself_answers(tmp_path: Path) -> None:
     searcher = _searcher(tmp_path, "# 政府工作报告\n\n一、2025年工作回顾\n\n锂电池产量达到 5.2 亿只，增长 103.1%。\n")
     a = build_answer("2025年锂电池产量是多少？", searcher, weights=OPEN)
     assert a.answered and a.figure is not None and a.figure.text.startswith("5.2")
+
+
+def test_the_level_given_right_after_its_growth_answers(tmp_path: Path) -> None:
+    # The rate's clause names the measure; the level goes on in the next clause without naming another subject.
+    searcher = _searcher(tmp_path, "# 政府工作报告\n\n一、2025年工作回顾\n\n"
+                         "进出口总额比上年增长37.1%，达到8512亿美元，由上年居世界第五位上升到第四位。\n")
+    a = build_answer("2025年进出口总额是多少？", searcher, weights=OPEN)
+    assert a.answered and a.figure is not None and a.figure.text == "8512亿美元"
+    assert a.quotes[0].text.startswith("进出口总额比上年增长37.1%")
