@@ -216,13 +216,19 @@ def test_both_sets_grew_by_half_with_blind_questions() -> None:
         assert sum(r["lang"] == "en" for r in blind) >= len(blind) / 5, path.name
 
 
-def test_the_look_alike_batch_says_why_each_unanswerable_question_is_not_answered() -> None:
-    records, _ = cq.load_questions(REPORT_SET)
-    batch = [r for r in records if "rep-106" <= r["id"] <= "rep-165"]
-    assert len(batch) == 60 and all(r.get("origin") == "blind" for r in batch)
-    unanswerable = [r for r in batch if not r["answerable"]]
-    assert len(unanswerable) == 24 and all(len(r.get("note", "")) >= 10 for r in unanswerable)
-    assert sum(r["lang"] == "en" for r in unanswerable) >= 6
+@pytest.mark.parametrize(
+    ("path", "first", "last", "size", "unanswerable"),
+    [(REPORT_SET, "rep-106", "rep-165", 60, 24), (SEED_SET, "seed-185", "seed-224", 40, 20)],
+)
+def test_the_look_alike_batches_say_why_each_unanswerable_question_is_not_answered(
+    path: Path, first: str, last: str, size: int, unanswerable: int
+) -> None:
+    records, _ = cq.load_questions(path)
+    batch = [r for r in records if first <= r["id"] <= last]
+    assert len(batch) == size and all(r.get("origin") == "blind" for r in batch)
+    refused = [r for r in batch if not r["answerable"]]
+    assert len(refused) == unanswerable and all(len(r.get("note", "")) >= 10 for r in refused)
+    assert sum(r["lang"] == "en" for r in refused) >= 6
 
 
 def test_an_external_question_names_no_file_and_may_have_short_answers() -> None:
