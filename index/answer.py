@@ -92,6 +92,9 @@ class Weights:
     # reports' dev questions over ten of the reports (docs/quality.md "Refusals on dev"): refusal recall 0.8 → 1.0,
     # false refusals 0.0 both.
     level_not_rate: bool = True
+    # A figure question naming a year is not answered by a sentence naming only other years, or from a document
+    # whose kind says it only plans that year (index/agreement.py). Set on dev: docs/quality.md "Look-alikes on dev".
+    other_year: bool = True
     min_dense_zh: float = 0.80  # cosine floors: cross-lingual matches score lower
     min_dense_en: float = 0.68
 
@@ -106,6 +109,7 @@ class Scored:
     words: float  # idf-weighted share of question words found in the sentence or its context
     fit: float
     parts: tuple[tuple[str, float], ...] = ()  # the score's components, for `bench/explain.py`
+    agreement: float = 0.0  # the sentence names the asked day or year (1), only others (-1), or neither (0)
 
 
 def build_answer(
@@ -170,7 +174,7 @@ def rescore(found: list[Candidate], w: Weights) -> list[Scored]:
         # The fitted model's score; its parts are the features, which the refusal model reads again.
         scores = bundled_scorer().scores([c.values for c in found])
         scored = [Scored(c.briefing, c.sentence, float(v), c.coverage, c.dense, c.words, c.fit,
-                         tuple(c.values.items())) for c, v in zip(found, scores, strict=True)]
+                         tuple(c.values.items()), c.values["agreement"]) for c, v in zip(found, scores, strict=True)]
     else:
         scored = [_hand_scored(c, w) for c in found]
     scored.sort(key=lambda x: (-x.score, x.briefing.file, x.sentence.index))
@@ -190,7 +194,7 @@ def _hand_scored(c: Candidate, w: Weights) -> Scored:
         ("agreement", w.agreement * v["agreement"]),
     )
     score = sum(x for _, x in parts)
-    return Scored(c.briefing, c.sentence, score, c.coverage, c.dense, c.words, c.fit, parts)
+    return Scored(c.briefing, c.sentence, score, c.coverage, c.dense, c.words, c.fit, parts, v["agreement"])
 
 
 def _best(ranked: list[Scored], terms: list[str], intent: Intent, w: Weights) -> Scored | None:
@@ -238,6 +242,9 @@ def _supported(best: Scored, terms: list[str], intent: Intent, w: Weights) -> bo
     if (intent.wants_figure or intent.kind == "date") and best.fit < w.min_fit:
         return False
     if w.direction and intent.flow is not None and goes_the_other_way(intent.flow, best.sentence.text):
+        return False
+    # A figure of another year is no answer: "2021年…突破2000万元" for "2022年…销售额是多少".
+    if w.other_year and intent.wants_figure and best.agreement < 0:
         return False
     # … and a figure of the measure asked for: an aid figure is not the GDP.
     return not (_asks_measure(intent, w) and not names_measures(best.sentence.text, intent.measures))

@@ -55,3 +55,24 @@ def test_the_sentence_of_the_asked_day_leads(tmp_path: Path) -> None:
     assert a.answered and "189例" in a.quotes[0].text
     blind = build_answer(question, searcher, weights=replace(OPEN, agreement=0.0))
     assert "300例" in blind.quotes[0].text  # without the check, the sentence sharing more words leads
+
+
+def test_a_figure_of_another_year_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "简报.txt").write_text(
+        "工作简报\n\n一、消费帮扶\n\n2021年，松阳农产品在余姚销售额首次突破2000万元。\n\n"
+        "2017 年以来，助力松阳消费帮扶超 1 亿元。\n\n2022 年上半年，园区入驻企业 65 家。\n", encoding="utf-8")
+    emb = FakeEmbedder()
+    build_index(folder, tmp_path / "idx", emb)
+    searcher = Searcher(load(tmp_path / "idx"), emb)
+    a = build_answer("2021年松阳农产品在余姚的销售额是多少？", searcher, weights=OPEN)
+    assert a.answered and a.figure is not None and a.figure.text == "2000万元"
+    other_years = ("2022年松阳农产品在余姚的销售额是多少？", "How much consumer assistance did Songyang get in 2022?")
+    for question in other_years:
+        refused = build_answer(question, searcher, weights=OPEN)
+        assert not refused.answered and refused.figure is None and refused.nearest, question
+    kept = build_answer("2022年松阳农产品在余姚的销售额是多少？", searcher, weights=replace(OPEN, other_year=False))
+    assert kept.answered and kept.figure is not None and kept.figure.text == "2000万元"  # the rule alone refuses
+    # A question that names no year is answered from whichever year the briefing gives.
+    assert build_answer("松阳农产品在余姚的销售额是多少？", searcher, weights=OPEN).answered
