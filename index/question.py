@@ -90,6 +90,7 @@ _EN_RATE = re.compile(
     r"\bpercent(?:age)?\b|%|\brates?\b|\bgrowth\b|\bgr[eo]w(?:n|s)?\b|\bincreased? by\b|\bratio\b|\bshare\b"
     r"|\bproportion\b|\boccupancy\b|\bpercentage points?\b"
 )
+_EN_RATE_FIRST = re.compile(r"\bhow fast\b|\bby how much\b.*\b(?:grow|grew|rise|rose|increase|fall|fell|drop)")
 _EN_COUNT = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b|\bpopulation\b")
 _EN_MONEY = re.compile(
     r"\bhow much\b|\bamount\b|\bfund(?:s|ing|ed)?\b|\binvest(?:ed|ment|ments)?\b|\bmoney\b|\brevenue\b"
@@ -190,6 +191,8 @@ def _en_kind(q: str) -> tuple[str, str | None]:
         if pattern.search(q):
             return kind, None
     unit = next((u for pattern, u in _EN_UNITS if pattern.search(q)), None)
+    if _EN_RATE_FIRST.search(q):  # "How fast did the number of visitors grow": a rate, though it says "number of"
+        return "rate", unit if unit in {"百分点", "倍"} else "%"
     if _EN_COUNT.search(q) and not re.search(r"\bpercent", q):
         return ("other" if unit in _AREA_UNITS else "count"), unit
     if _EN_RATE.search(q):

@@ -65,6 +65,9 @@ QUESTIONS: list[tuple[str, str, bool, str | None]] = [
     ("What was Sichuan's GDP in 2024?", "money", True, "元"),
     ("How much grain did Heilongjiang produce in 2025?", "other", True, None),
     ("What is the population of Songyang County?", "count", True, "人"),
+    # "number of" does not make a growth question a count
+    ("How fast did the number of Ningbo recuperation visitors to Songyang grow in 2021?", "rate", True, "%"),
+    ("By how much did the number of inbound tourists grow?", "rate", True, "%"),
 ]
 
 
