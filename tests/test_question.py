@@ -68,6 +68,9 @@ QUESTIONS: list[tuple[str, str, bool, str | None]] = [
     # "number of" does not make a growth question a count
     ("How fast did the number of Ningbo recuperation visitors to Songyang grow in 2021?", "rate", True, "%"),
     ("By how much did the number of inbound tourists grow?", "rate", True, "%"),
+    # 消费帮扶 names a programme, not spending
+    ("除了设专区，余姚在消费帮扶上还做了哪项认证工作？", "other", False, None),
+    ("余姚助力松阳消费帮扶多少钱？", "money", True, "元"),
 ]
 
 
