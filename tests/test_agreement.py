@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from fake_index import searcher_over
+
 from index.agreement import agreement, days_named
 from index.answer import Weights, build_answer
 from index.build import build_index
@@ -58,14 +60,9 @@ def test_the_sentence_of_the_asked_day_leads(tmp_path: Path) -> None:
 
 
 def test_a_figure_of_another_year_is_refused(tmp_path: Path) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "简报.txt").write_text(
+    searcher = searcher_over(tmp_path, {"简报.txt": (
         "工作简报\n\n一、消费帮扶\n\n2021年，松阳农产品在余姚销售额首次突破2000万元。\n\n"
-        "2017 年以来，助力松阳消费帮扶超 1 亿元。\n\n2022 年上半年，园区入驻企业 65 家。\n", encoding="utf-8")
-    emb = FakeEmbedder()
-    build_index(folder, tmp_path / "idx", emb)
-    searcher = Searcher(load(tmp_path / "idx"), emb)
+        "2017 年以来，助力松阳消费帮扶超 1 亿元。\n\n2022 年上半年，园区入驻企业 65 家。\n")})
     a = build_answer("2021年松阳农产品在余姚的销售额是多少？", searcher, weights=OPEN)
     assert a.answered and a.figure is not None and a.figure.text == "2000万元"
     other_years = ("2022年松阳农产品在余姚的销售额是多少？", "How much consumer assistance did Songyang get in 2022?")

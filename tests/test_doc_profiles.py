@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from fake_index import searcher_over
 from paths import SEED
 
 from index.answer import Weights, build_answer
@@ -214,13 +215,8 @@ def test_notes_of_no_known_kind_answer_normally(searcher: Searcher) -> None:
 
 def test_a_year_only_planned_in_the_collection_is_not_answered_by_its_target(tmp_path: Path) -> None:
     """No report in the collection reviews 2025: the 2025 report's target "118万人以上" is no result of it."""
-    folder = tmp_path / "docs"
     b = _report(2025, "二、今年主要目标\n2025年全省城镇新增就业118万人以上，城镇调查失业率5.5%左右。\n")
-    (folder / "provincial-2025").mkdir(parents=True)
-    (folder / b.file).write_text(b.text, encoding="utf-8")
-    embedder = FakeEmbedder()
-    build_index(folder, tmp_path / "idx", embedder)
-    searcher = Searcher(load(tmp_path / "idx"), embedder)
+    searcher = searcher_over(tmp_path, {b.file: b.text})
     a = build_answer("2025年浙江省城镇新增就业多少人？", searcher, weights=OPEN)
     assert not a.answered and a.figure is None and a.nearest  # the target's section is shown, not quoted
     plan = build_answer("2025年浙江省城镇新增就业目标是多少？", searcher, weights=OPEN)
@@ -228,15 +224,9 @@ def test_a_year_only_planned_in_the_collection_is_not_answered_by_its_target(tmp
 
 
 def test_a_city_or_the_nation_is_not_answered_by_a_provinces_figure(tmp_path: Path) -> None:
-    folder = tmp_path / "docs" / "provincial-2026"
-    folder.mkdir(parents=True)
-    b = parse_briefing("provincial-2026/2026_四川省_政府工作报告.txt", (
+    searcher = searcher_over(tmp_path, {"provincial-2026/2026_四川省_政府工作报告.txt": (
         "政府工作报告\n一、过去一年工作回顾\n过去一年，全省实现地区生产总值67665亿元，增长5.5%。\n"
-        "成都平原经济区加快建设，新能源汽车产量突破25万辆。\n"))
-    (folder / "2026_四川省_政府工作报告.txt").write_text(b.text, encoding="utf-8")
-    embedder = FakeEmbedder()
-    build_index(folder.parent, tmp_path / "idx", embedder)
-    searcher = Searcher(load(tmp_path / "idx"), embedder)
+        "成都平原经济区加快建设，新能源汽车产量突破25万辆。\n")})
     own = build_answer("2025年四川地区生产总值是多少？", searcher, weights=OPEN)
     assert own.answered and own.figure is not None and own.figure.text == "67665亿元"
     assert not build_answer("2025年成都市地区生产总值是多少？", searcher, weights=OPEN).answered

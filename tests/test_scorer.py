@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from fake_index import searcher_over
 from paths import ROOT
 
 from index.answer import Weights, build_answer
@@ -118,19 +119,12 @@ def test_the_fit_measures_the_hand_weights_exactly_as_the_answerer_scores(tmp_pa
     plan discounts included (a report that only plans the asked year keeps no fit; a result before a target keeps
     its own)."""
     from index.answer import question_candidates, rescore
-    from index.parse import parse_briefing
     from index.query import make_query
 
-    folder = tmp_path / "docs" / "provincial-2025"
-    folder.mkdir(parents=True)
-    b = parse_briefing("provincial-2025/2025年浙江省政府工作报告.txt", (
+    searcher = searcher_over(tmp_path, {"provincial-2025/2025年浙江省政府工作报告.txt": (
         "2025年浙江省政府工作报告\n一、过去一年工作回顾\n过去一年，全省生产总值增长5.5%，城镇新增就业118.3万人。\n"
         "粮食产量1347万吨，单位生产总值能耗累计降幅完成“十四五”任务。\n"
-        "二、今年主要目标\n2025年全省生产总值增长5.5%左右，城镇新增就业100万人以上。\n"))
-    (folder / "2025年浙江省政府工作报告.txt").write_text(b.text, encoding="utf-8")
-    embedder = FakeEmbedder()
-    build_index(folder.parent, tmp_path / "idx", embedder)
-    searcher = Searcher(load(tmp_path / "idx"), embedder)
+        "二、今年主要目标\n2025年全省生产总值增长5.5%左右，城镇新增就业100万人以上。\n")})
     hand = _fit_module()._hand
     questions = ("2025年浙江省城镇新增就业多少人？", "2024年浙江省粮食产量是多少？", "2024年浙江生产总值增长多少？")
     for question in questions:
