@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from index.cite import citation, source_of
 from index.config import DEFAULT_SCORER, Scorer
-from index.direction import goes_the_other_way
+from index.direction import comes_from_elsewhere, goes_the_other_way
 from index.evidence import documents_naming
 from index.features import Candidate, candidates
 from index.figures import figure_kind, find_figures
@@ -241,7 +241,8 @@ def _supported(best: Scored, terms: list[str], intent: Intent, w: Weights) -> bo
     # A figure or a date question needs a sentence that holds one of the asked kind …
     if (intent.wants_figure or intent.kind == "date") and best.fit < w.min_fit:
         return False
-    if w.direction and intent.flow is not None and goes_the_other_way(intent.flow, best.sentence.text):
+    if w.direction and intent.flow is not None and (goes_the_other_way(intent.flow, best.sentence.text)
+                                                     or comes_from_elsewhere(intent.flow, best.sentence.text)):
         return False
     # A figure of another year is no answer: "2021年…突破2000万元" for "2022年…销售额是多少".
     if w.other_year and intent.wants_figure and best.agreement < 0:

@@ -13,7 +13,7 @@ import unicodedata
 
 from index.tokenize import places
 
-__all__ = ["flow", "goes_the_other_way"]
+__all__ = ["comes_from_elsewhere", "flow", "goes_the_other_way"]
 
 _TO = "赴|到|去|来|前往|派往"
 _SUFFIX = re.compile(r"(?:省|市|县|区|镇|乡|村)$")
@@ -38,6 +38,19 @@ def goes_the_other_way(way: tuple[str, str], sentence: str) -> bool:
     start, end = way
     text = "".join(sentence.split())
     return _goes_to(start, text) and not _goes_to(end, text)
+
+
+def comes_from_elsewhere(way: tuple[str, str], sentence: str) -> bool:
+    """The sentence goes to the question's destination, but only ever from another place: "宁波市赴松阳疗养人数"
+    counts all of Ningbo's trips, not those from 余姚 that the question asks about."""
+    start, end = way
+    text = "".join(unicodedata.normalize("NFKC", sentence).split())
+    named = sorted({_stem(p) for p in places(text)}, key=len, reverse=True)
+    if not named:
+        return False
+    names = "|".join(re.escape(n) for n in named)
+    origins = [m.group(1) for m in re.finditer(rf"({names})[^，,。；;]{{0,{_GAP}}}?(?:{_TO}){re.escape(end)}", text)]
+    return bool(origins) and not any(start in o or o in start for o in origins)
 
 
 def _goes_to(place: str, text: str) -> bool:
