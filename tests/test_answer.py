@@ -162,3 +162,13 @@ def test_the_figure_beside_a_sentence_that_only_names_the_subject_answers(tmp_pa
     a = build_answer("山海协作产业园累计开发了多少土地？", _searcher(folder, tmp_path), weights=OPEN)
     assert a.answered and a.quotes[0].text == "截至目前，已开发 7.1 平方公里，入驻企业 65 家。"
     assert a.figure is not None and a.figure.text == "7.1 平方公里"
+
+
+def test_another_villages_figure_does_not_answer(seed_folder: Path, tmp_path: Path) -> None:
+    searcher = _searcher(seed_folder, tmp_path)
+    # The briefing gives 八都村's collective income gain; of 鹿亭乡中村 it gives an occupancy rate only.
+    assert not build_answer("鹿亭乡中村的村集体每年增收多少？", searcher, weights=OPEN).answered
+    a = build_answer("八都村的村集体每年增收多少？", searcher, weights=OPEN)
+    assert a.answered and a.figure is not None and a.figure.text.startswith("20余万元")
+    # A sentence naming the village asked about answers, whatever other places it names.
+    assert build_answer("横樟村年均接待游客多少人次？", searcher, weights=OPEN).answered
