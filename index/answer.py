@@ -37,6 +37,12 @@ class Weights:
     """
 
     scorer: Scorer = DEFAULT_SCORER
+    # Sentences the hybrid search hands to re-scoring (their neighbours join them). `bench/sweep.py --grid
+    # retrieve=30,40,50,60` on the four dev halves: the briefing alone 71 / 70 / 70 / 70 of 76, RGB-zh 38 of 56 at
+    # each, the corpus seed 67 of 76 at each, the reports 59 / 61 / 62 / 62 of 67 (refusals 17 / 16 / 16 / 15 of 18).
+    # 50 did not carry to the test halves (reports' top-1 the same, p95 34 → 70 ms against a 60 ms target): 30 stays
+    # (docs/quality.md "Look-alikes on dev").
+    retrieve: int = 30
     fused: float = 1.0
     # A neighbour's retrieval score lends support to the sentence beside it. Set by hand; `bench/sweep.py --grid
     # window=0,0.15,0.3,0.45` on the dev halves (at a3dcd1d): RGB-zh 36 / 39 / 38 / 42 of 56, reports 38 / 39 / 39
@@ -164,8 +170,9 @@ def question_candidates(
     query: Query, searcher: Searcher, mode: Mode = "hybrid", weights: Weights | None = None
 ) -> list[Candidate]:
     """The sentences that may answer a question, with their features (what both scorers rank)."""
-    hits = searcher.search(query, k=30, mode=mode, files=documents_naming(searcher, list(query.terms)))
-    return candidates(searcher, query, hits, (weights or Weights()).planned_fit)
+    w = weights or Weights()
+    hits = searcher.search(query, k=w.retrieve, mode=mode, files=documents_naming(searcher, list(query.terms)))
+    return candidates(searcher, query, hits, w.planned_fit)
 
 
 def rescore(found: list[Candidate], w: Weights) -> list[Scored]:

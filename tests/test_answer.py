@@ -172,3 +172,15 @@ def test_another_villages_figure_does_not_answer(seed_folder: Path, tmp_path: Pa
     assert a.answered and a.figure is not None and a.figure.text.startswith("20余万元")
     # A sentence naming the village asked about answers, whatever other places it names.
     assert build_answer("横樟村年均接待游客多少人次？", searcher, weights=OPEN).answered
+
+
+def test_re_scoring_reads_as_many_hits_as_the_weights_say(seed_folder: Path, tmp_path: Path) -> None:
+    from index.answer import question_candidates
+    from index.query import make_query
+
+    searcher = _searcher(seed_folder, tmp_path)
+    query = make_query("消薄飞地累计返利多少？", searcher)
+    few = question_candidates(query, searcher, weights=replace(OPEN, retrieve=3))
+    many = question_candidates(query, searcher, weights=replace(OPEN, retrieve=30))
+    assert 3 <= len(few) < len(many)  # three hits and their neighbours
+    assert {c.sentence.index for c in few} <= {c.sentence.index for c in many}
