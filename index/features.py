@@ -120,15 +120,15 @@ def _coverage(searcher: Searcher, b: Briefing, s: Sentence, query: Query) -> flo
         return 0.0  # "三、2026年重点工作" is not where 2024's results are
     if profile_of(b).speaks_for_another(query_places(query), s.text + " ".join(s.section_titles)):
         return 0.0  # "实现地区生产总值67665亿元" in Sichuan's report is Sichuan's, not Chengdu's
-    if intent.wants_figure and _another_of_the_same_level(query.text, s.text):
+    if intent.wants_figure and another_of_the_same_level(query.text, s.text):
         return 0.0  # "八都村…每年增收20余万元" is not 中村's figure
     return sum(1 for t in terms if t in where) / len(terms) if terms else 1.0
 
 
-_LEVEL = re.compile(r"(村|镇|乡|县|区)$")
+_LEVEL = re.compile(r"(村|镇|乡|县|(?<!自治)区)$")  # "广西壮族自治区" is a province, not a district
 
 
-def _another_of_the_same_level(question: str, text: str) -> bool:
+def another_of_the_same_level(question: str, text: str) -> bool:
     """The sentence names another village (town, county …) and not the one the question names."""
     asked = {m.group(1): p for p in places(question) if (m := _LEVEL.search(p))}
     if not asked:

@@ -184,3 +184,14 @@ def test_re_scoring_reads_as_many_hits_as_the_weights_say(seed_folder: Path, tmp
     many = question_candidates(query, searcher, weights=replace(OPEN, retrieve=30))
     assert 3 <= len(few) < len(many)  # three hits and their neighbours
     assert {c.sentence.index for c in few} <= {c.sentence.index for c in many}
+
+
+def test_another_place_of_the_same_level_is_told_by_its_suffix() -> None:
+    from index.features import another_of_the_same_level
+
+    village = "鹿亭乡中村的村集体每年增收多少？"
+    assert another_of_the_same_level(village, "余姚资金援助松阳古市镇八都村发展民宿，带动村集体每年增收20余万元；")
+    assert not another_of_the_same_level(village, "余姚鹿亭乡中村引进乡伴树蛙部落项目，平均入住率达到95%以上。")
+    assert not another_of_the_same_level("松阳累计返利多少？", "八都村每年增收20余万元；")  # no level asked
+    # An autonomous region is a province: a district named in its report is no other one of its kind.
+    assert not another_of_the_same_level("2025年广西壮族自治区地区生产总值是多少？", "浦东新区生产总值增长5%。")
