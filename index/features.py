@@ -77,6 +77,7 @@ def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: f
     dates = [searcher.sentence(r)[0].date for r in rows]
     newest = max((d for d in dates if d), default=None)
     total = sum(words.values()) or 1.0
+    asked = query_places(query)  # once per question: every candidate's coverage reads it
     out = []
     for r in sorted(rows):
         b, s = searcher.sentence(r)
@@ -86,7 +87,7 @@ def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: f
         own = set(searcher.snapshot.units[r].tokens_own)
         in_sentence = sum(v for t, v in words.items() if t in own) / total
         in_context = sum(v for t, v in words.items() if t in own or t in context) / total
-        coverage = _coverage(searcher, b, s, query)
+        coverage = _coverage(searcher, b, s, query, asked)
         fit = sentence_fits(intent, s.text)
         planned = intent.wants_figure and not asks_for_plan(query.text) and _planned(b, s, query)
         values = {
@@ -110,7 +111,7 @@ def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: f
     return out
 
 
-def _coverage(searcher: Searcher, b: Briefing, s: Sentence, query: Query) -> float:
+def _coverage(searcher: Searcher, b: Briefing, s: Sentence, query: Query, asked: tuple[str, ...]) -> float:
     terms, intent = query.terms, query.intent
     where = (
         squash(" ".join([s.text, evidence_label(b), " ".join(s.section_titles), " ".join(b.articles)]))
@@ -118,7 +119,7 @@ def _coverage(searcher: Searcher, b: Briefing, s: Sentence, query: Query) -> flo
     )
     if intent.years and other_years(s.section_titles, intent.years):
         return 0.0  # "三、2026年重点工作" is not where 2024's results are
-    if profile_of(b).speaks_for_another(query_places(query), s.text + " ".join(s.section_titles)):
+    if profile_of(b).speaks_for_another(asked, s.text + " ".join(s.section_titles)):
         return 0.0  # "实现地区生产总值67665亿元" in Sichuan's report is Sichuan's, not Chengdu's
     if intent.wants_figure and another_of_the_same_level(query.text, s.text):
         return 0.0  # "八都村…每年增收20余万元" is not 中村's figure

@@ -166,17 +166,22 @@ def test_build_killed_halfway_leaves_the_previous_index_serving(
     assert "second.txt" in store.load(idx).briefings and report.files_indexed == 1
 
 
-def test_a_rebuild_parses_again_what_another_parser_read_and_keeps_its_vectors(tmp_path: Path) -> None:
-    """An index whose records an earlier parser made is re-parsed by a plain rebuild; no sentence is embedded
-    again, and the next rebuild reuses the new records."""
-    from index.parse import PARSER_VERSION
-
+def _speech_index(tmp_path: Path) -> tuple[Path, Path, dict[str, object]]:
+    """A built index of one national report: its folder, its manifest's path and the manifest as read."""
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "2025_国务院政府工作报告.txt").write_text(SPEECH, encoding="utf-8")
     build_index(folder, tmp_path / "idx", FakeEmbedder())
     manifest = tmp_path / "idx" / "current" / "manifest.json"
-    document = json.loads(manifest.read_text(encoding="utf-8"))
+    return folder, manifest, json.loads(manifest.read_text(encoding="utf-8"))
+
+
+def test_a_rebuild_parses_again_what_another_parser_read_and_keeps_its_vectors(tmp_path: Path) -> None:
+    """An index whose records an earlier parser made is re-parsed by a plain rebuild; no sentence is embedded
+    again, and the next rebuild reuses the new records."""
+    from index.parse import PARSER_VERSION
+
+    folder, manifest, document = _speech_index(tmp_path)
     assert document["parser"] == PARSER_VERSION
     document["parser"] = PARSER_VERSION - 1
     manifest.write_text(json.dumps(document), encoding="utf-8")
@@ -190,12 +195,7 @@ def test_a_rebuild_parses_again_what_another_parser_read_and_keeps_its_vectors(t
 def test_a_hostile_parser_field_is_read_as_another_parser(tmp_path: Path, parser: object) -> None:
     """Whatever the manifest's "parser" holds, a rebuild re-parses and keeps every vector: it never crashes and
     never trusts records it cannot date."""
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "2025_国务院政府工作报告.txt").write_text(SPEECH, encoding="utf-8")
-    build_index(folder, tmp_path / "idx", FakeEmbedder())
-    manifest = tmp_path / "idx" / "current" / "manifest.json"
-    document = json.loads(manifest.read_text(encoding="utf-8"))
+    folder, manifest, document = _speech_index(tmp_path)
     if parser == "missing":
         del document["parser"]
     else:
