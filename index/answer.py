@@ -43,6 +43,11 @@ class Weights:
     # 50 did not carry to the test halves (reports' top-1 the same, p95 34 → 70 ms against a 60 ms target): 30 stays
     # (docs/quality.md "Look-alikes on dev").
     retrieve: int = 30
+    # … and the best this many of the dense list and of the lexical one, whatever their fused rank (a short
+    # sentence the words single out can rank past 200th by cosine). `bench/sweep.py --grid retrieve_each=0,5,10`
+    # on the four dev halves: the reports 59 / 60 / 61 of 67, false refusals 1 / 0 / 0 (15: 61, 20: 61 with one
+    # refusal fewer); the briefing alone (71 of 76), the corpus seed (67 of 76) and RGB-zh (38 of 56) the same.
+    retrieve_each: int = 10
     fused: float = 1.0
     # A neighbour's retrieval score lends support to the sentence beside it. Set by hand; `bench/sweep.py --grid
     # window=0,0.15,0.3,0.45` on the dev halves (at a3dcd1d): RGB-zh 36 / 39 / 38 / 42 of 56, reports 38 / 39 / 39
@@ -171,7 +176,8 @@ def question_candidates(
 ) -> list[Candidate]:
     """The sentences that may answer a question, with their features (what both scorers rank)."""
     w = weights or Weights()
-    hits = searcher.search(query, k=w.retrieve, mode=mode, files=documents_naming(searcher, list(query.terms)))
+    files = documents_naming(searcher, list(query.terms))
+    hits = searcher.search(query, k=w.retrieve, mode=mode, files=files, each=w.retrieve_each)
     return candidates(searcher, query, hits, w.planned_fit)
 
 

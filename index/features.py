@@ -14,7 +14,14 @@ from index.cite import doc_label
 from index.doc_profiles import evidence_label, profile_of
 from index.evidence import squash
 from index.figures import find_figures
-from index.plans import asks_for_plan, other_years, plan_wording, results_before_plan
+from index.plans import (
+    SEVERAL_YEARS,
+    asks_for_plan,
+    in_a_period_paragraph,
+    other_years,
+    plan_wording,
+    results_before_plan,
+)
 from index.query import Query
 from index.question import sentence_fits
 from index.records import Briefing, Sentence
@@ -102,9 +109,11 @@ def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: f
         # A target ("增长5%左右") is not the result the question asks for: it keeps only part of its fit; the
         # clauses before a plan's wording keep theirs whole.
         kept = _kept_fit(b, s, query, fit, planned_fit) if planned else fit
-        # Where the sentence names no date, the document's kind may tell whose year its figures are.
+        # Where the sentence names no date, its paragraph may speak of a span of years ("这五年…"), or the
+        # document's kind may tell whose year its figures are.
         dated = agreement(intent.days, intent.years, s.text) or (
-            0.0 if asks_for_plan(query.text) else profile_of(b).results_of(intent.years))
+            0.0 if asks_for_plan(query.text) else -1.0 if _over_a_period(b, s, query)
+            else profile_of(b).results_of(intent.years))
         values["agreement"] = dated
         values["kept_fit"] = kept
         out.append(Candidate(b, s, values, coverage, dense[r], in_context, kept))
@@ -162,6 +171,13 @@ def _kept_fit(b: Briefing, s: Sentence, query: Query, fit: float, planned_fit: f
         return 0.0  # the document's kind says: nothing in it is a result of that year
     results = results_before_plan(s, query)
     return max(fit * planned_fit, sentence_fits(query.intent, results) if results else 0.0)
+
+
+def _over_a_period(b: Briefing, s: Sentence, query: Query) -> bool:
+    """One year is asked for and the sentence's paragraph speaks of a span of years: "这五年…城镇新增就业累计106万人"
+    is no year's figure."""
+    return (bool(query.intent.years) and not SEVERAL_YEARS.search(query.text)
+            and in_a_period_paragraph(b.text, s.start))
 
 
 def _planned(b: Briefing, s: Sentence, query: Query) -> bool:

@@ -18,8 +18,8 @@ if TYPE_CHECKING:  # index.query imports index.evidence, which imports YEAR from
     from index.query import Query
 
 __all__ = [
-    "PLAN_SECTION", "SEVERAL_YEARS", "TARGET", "YEAR", "asks_for_plan", "other_years", "plan_wording",
-    "results_before_plan",
+    "PLAN_SECTION", "SEVERAL_YEARS", "TARGET", "YEAR", "asks_for_plan", "in_a_period_paragraph", "other_years",
+    "plan_wording", "results_before_plan",
 ]
 
 # A sentence that states a plan, not a result: "预期目标是…增长5%左右", "力争…".
@@ -29,6 +29,12 @@ TARGET = re.compile(r"目标|预期|力争|计划|左右[；;，,。]")
 SEVERAL_YEARS = re.compile(
     r"十[三四五]五|五年|年均|连续\d+年(?![稳位]?居|保持全国|领跑)|从[^，。；]{0,20}(?:增加|增|提高|提升|扩大)(?:到|至)"
 )
+# A paragraph that opens on a span of years speaks of it throughout: "这五年，我们…", "——这五年民生福祉不断增进。",
+# "五年来，…", "过去五年…", "“十四五”时期…". Only its opening counts: "刚刚过去的2025年，是“十四五”收官之年"
+# speaks of one year.
+PERIOD_LEAD = re.compile(r"(?:——)?(?:这|过去|近)?[五5]年(?:来|间|中|里)?|“?十[三四五]五”?(?:时期|期间|以来)")
+# How far back a sentence's paragraph is looked for: a longer paragraph's opening is too far to speak for it.
+_PARAGRAPH_REACH = 2000
 # A section that sets out plans: "二、2025年工作总体要求和主要目标", "三、2026年重点工作", "下一步工作打算".
 PLAN_SECTION = re.compile(r"目标|任务|重点工作|总体要求|工作安排|打算")
 # A year as a title, heading or file name writes it: "2025年", "2025 年", "2025_".
@@ -66,6 +72,14 @@ def _plan_cue(text: str, query: Query) -> bool:
         TARGET.search(text)
         or (query.intent.years and SEVERAL_YEARS.search(text) and not SEVERAL_YEARS.search(query.text))
     )
+
+
+def in_a_period_paragraph(text: str, start: int) -> bool:
+    """The sentence starting at `start` of `text` stands in a paragraph that opens on a span of years."""
+    opening = text.rfind("\n", max(0, start - _PARAGRAPH_REACH), start) + 1
+    if opening == 0 and start > _PARAGRAPH_REACH:
+        return False
+    return PERIOD_LEAD.match(text, opening, opening + 16) is not None
 
 
 def other_years(titles: tuple[str, ...], years: tuple[int, ...]) -> bool:

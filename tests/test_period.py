@@ -1,0 +1,70 @@
+"""A paragraph that opens on a span of years ("这五年…") gives no single year's figure; the best of each retrieval
+list is re-scored whatever its fused rank."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from fake_index import searcher_over
+
+from index.answer import Weights, build_answer
+from index.plans import in_a_period_paragraph
+from index.query import make_query
+
+OPEN = replace(Weights(), min_dense_zh=-1.0, min_dense_en=-1.0)  # the fake embedder's cosines are not e5's
+
+
+def test_a_paragraph_opening_on_a_span_of_years_speaks_of_it_throughout() -> None:
+    text = (
+        "刚刚过去的2025年，是“十四五”收官之年。全年地区生产总值增长5%。\n"
+        "——这五年民生福祉不断增进。城镇新增就业累计106万人。\n"
+        "五年来，我们坚定不移贯彻新发展理念。经济总量迈上新台阶。\n"
+        "“十四五”时期，粮食产量稳定在500亿斤以上。\n"
+    )
+    assert not in_a_period_paragraph(text, text.index("全年地区"))  # one year, though it names the span
+    assert not in_a_period_paragraph(text, text.index("刚刚"))
+    assert in_a_period_paragraph(text, text.index("城镇新增"))
+    assert in_a_period_paragraph(text, text.index("——这五年"))
+    assert in_a_period_paragraph(text, text.index("经济总量"))
+    assert in_a_period_paragraph(text, text.index("粮食产量"))
+
+
+def test_a_paragraph_too_long_to_reach_its_opening_is_not_read_as_one() -> None:
+    text = "这五年，" + "工作。" * 2000 + "城镇新增就业10万人。"
+    assert not in_a_period_paragraph(text, text.index("城镇新增"))
+
+
+REPORT = (
+    "2026年政府工作报告\n\n"
+    "一、“十四五”时期和2025年工作回顾\n\n"
+    "——这五年民生福祉不断增进。城镇新增就业累计106万人，常住人口城镇化率达到71.5%。\n\n"
+    "这一年，我们精准施策，民生福祉改善提升。城镇新增就业17.78万人。\n"
+)
+
+
+def test_one_years_figure_is_not_taken_from_a_five_year_paragraph(tmp_path: Path) -> None:
+    searcher = searcher_over(tmp_path, {"report.txt": REPORT})
+    a = build_answer("2025年城镇新增就业多少人？", searcher, weights=OPEN)
+    assert a.answered and a.figure is not None and a.figure.text == "17.78万人"
+
+
+def test_with_only_the_five_year_paragraph_one_years_figure_is_refused(tmp_path: Path) -> None:
+    searcher = searcher_over(tmp_path, {"report.txt": REPORT.rsplit("这一年", 1)[0]})
+    assert not build_answer("2025年城镇新增就业多少人？", searcher, weights=OPEN).answered
+    # Asked over the span, the span's figure answers.
+    a = build_answer("这五年城镇新增就业累计多少人？", searcher, weights=OPEN)
+    assert a.answered and a.figure is not None and a.figure.text.endswith("106万人")
+
+
+def test_the_best_of_each_list_joins_the_fused_top(tmp_path: Path) -> None:
+    lines = [f"第{i}项工作稳步推进，城镇建设持续加强，群众满意度提升。" for i in range(40)]
+    searcher = searcher_over(tmp_path, {"report.txt": "\n".join([*lines, "城镇新增就业17.78万人。"])})
+    query = make_query("城镇新增就业多少人？", searcher)
+    dense_best = [r for r, _ in searcher.dense(query, 3)]
+    lexical_best = [r for r, _ in searcher.lexical.top(query.tokens, 3)]
+    alone = [h.row for h in searcher.search(query, k=1)]
+    joined = [h.row for h in searcher.search(query, k=1, each=3)]
+    assert len(alone) == 1 and joined[0] == alone[0]  # the fused order leads
+    assert set(dense_best) | set(lexical_best) <= set(joined)
+    assert len(joined) == len(set(joined)) <= 1 + 6
