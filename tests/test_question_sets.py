@@ -217,18 +217,23 @@ def test_both_sets_grew_by_half_with_blind_questions() -> None:
 
 
 @pytest.mark.parametrize(
-    ("path", "first", "last", "size", "unanswerable"),
-    [(REPORT_SET, "rep-106", "rep-165", 60, 24), (SEED_SET, "seed-185", "seed-224", 40, 20)],
+    ("path", "first", "last", "size", "unanswerable", "english"),
+    [
+        (REPORT_SET, "rep-106", "rep-165", 60, 24, 6), (SEED_SET, "seed-185", "seed-224", 40, 20, 6),
+        # Three of rep-166 … rep-225 asked who gave a report or when it was adopted: no figure, outside the
+        # reports set's brief, they were taken out before the answerer ran on the batch.
+        (REPORT_SET, "rep-166", "rep-225", 57, 24, 6), (SEED_SET, "seed-225", "seed-264", 40, 18, 4),
+    ],
 )
 def test_the_look_alike_batches_say_why_each_unanswerable_question_is_not_answered(
-    path: Path, first: str, last: str, size: int, unanswerable: int
+    path: Path, first: str, last: str, size: int, unanswerable: int, english: int
 ) -> None:
     records, _ = cq.load_questions(path)
     batch = [r for r in records if first <= r["id"] <= last]
     assert len(batch) == size and all(r.get("origin") == "blind" for r in batch)
     refused = [r for r in batch if not r["answerable"]]
     assert len(refused) == unanswerable and all(len(r.get("note", "")) >= 10 for r in refused)
-    assert sum(r["lang"] == "en" for r in refused) >= 6
+    assert sum(r["lang"] == "en" for r in refused) >= english
 
 
 def test_an_external_question_names_no_file_and_may_have_short_answers() -> None:
