@@ -22,7 +22,9 @@ import cn2an
 from index.memo import SENTENCES
 from index.records import Figure
 
-__all__ = ["figure_kind", "find_dates", "find_figures", "normalise_number", "numbers_in"]
+__all__ = [
+    "PHYSICAL_UNITS", "figure_kind", "find_dates", "find_figures", "normalise_number", "numbers_in", "same_dimension",
+]
 
 # Full-width forms mapped one character to one, so offsets into the mapped text hold for the original.
 _WIDE = str.maketrans("０１２３４５６７８９％．～－／\u3000\u00a0", "0123456789%.~-/  ")
@@ -49,13 +51,19 @@ _AREA = ("平方公里", "平方千米", "平方米", "公顷", "亩")
 _COUNT = (
     "人次", "人", "名", "位", "个", "家", "户", "项", "所", "座", "条", "件", "套", "台", "辆", "艘", "架次",
     "架", "期", "场", "次", "批", "村", "镇", "乡", "县", "篇", "部", "张", "株", "棵", "头", "只", "床",
-    "种", "款", "支", "处", "类",
+    "种", "款", "支", "处", "类", "颗", "枚",
 )
 _OTHER = (
     "微克/立方米", "立方米", "千瓦时", "千瓦", "兆瓦", "公里", "千米", "米", "吨", "千克", "公斤", "斤",
-    "标准箱", "个月", "个小时", "年", "天", "小时", "分钟", "周年", "岁",
+    "标准箱", "标箱", "度", "个月", "个小时", "年", "天", "小时", "分钟", "周年", "岁",
 )
 _UNITS = sorted({*_MONEY, *_RATE, *_AREA, *_COUNT, *_OTHER}, key=len, reverse=True)
+# Units of one physical dimension: "多少吨" may be answered in 斤, not in 标准箱.
+_DIMENSIONS = (
+    ("吨", "千克", "公斤", "斤"), ("公里", "千米", "米"), ("千瓦时", "度"), ("千瓦", "兆瓦"), ("标准箱", "标箱"),
+    ("立方米",), ("微克/立方米",),
+)
+PHYSICAL_UNITS = tuple(u for group in _DIMENSIONS for u in group)
 # A unit that is the first character of the next word is no unit: "10.51亿 人均每周…" (per head) counts no people.
 _STARTS_WORD = {"人": "均"}
 # Measure words that after a Chinese numeral usually name a phase, a round or a sitting, not a quantity.
@@ -123,6 +131,11 @@ def find_dates(text: str, offset: int = 0, default_year: int | None = None) -> l
         if iso is not None:
             out.append((m.start() + offset, m.end() + offset, iso))
     return out
+
+
+def same_dimension(a: str, b: str) -> bool:
+    """Two physical units measure the same thing (吨 and 斤), or are one unit."""
+    return a == b or any(a in group and b in group for group in _DIMENSIONS)
 
 
 def figure_kind(f: Figure) -> str:

@@ -18,8 +18,8 @@ if TYPE_CHECKING:  # index.query imports index.evidence, which imports YEAR from
     from index.query import Query
 
 __all__ = [
-    "PLAN_SECTION", "SEVERAL_YEARS", "TARGET", "YEAR", "asks_for_plan", "in_a_period_paragraph", "other_years",
-    "plan_wording", "results_before_plan",
+    "PLAN_SECTION", "REVIEW_SECTION", "SEVERAL_YEARS", "TARGET", "YEAR", "asks_for_plan", "in_a_period_paragraph",
+    "other_years", "plan_section", "plan_wording", "results_before_plan",
 ]
 
 # A sentence that states a plan, not a result: "预期目标是…增长5%左右", "力争…".
@@ -35,8 +35,11 @@ SEVERAL_YEARS = re.compile(
 PERIOD_LEAD = re.compile(r"(?:——)?(?:这|过去|近)?[五5]年(?:来|间|中|里)?|“?十[三四五]五”?(?:时期|期间|以来)")
 # How far back a sentence's paragraph is looked for: a longer paragraph's opening is too far to speak for it.
 _PARAGRAPH_REACH = 2000
-# A section that sets out plans: "二、2025年工作总体要求和主要目标", "三、2026年重点工作", "下一步工作打算".
+# A section that sets out plans: "二、2025年工作总体要求和主要目标", "三、2026年重点工作", "下一步工作打算" …
 PLAN_SECTION = re.compile(r"目标|任务|重点工作|总体要求|工作安排|打算")
+# … unless its headings say it reviews: "一、2024年工作回顾" › "（一）锚定目标攻坚，经济发展实现逆势而上。" gives
+# results.
+REVIEW_SECTION = re.compile(r"回顾|成就|成效|进展|过去|一年来|五年来")
 # A year as a title, heading or file name writes it: "2025年", "2025 年", "2025_".
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 
@@ -48,7 +51,7 @@ def asks_for_plan(question: str) -> bool:
 
 def plan_wording(s: Sentence, query: Query) -> bool:
     """The sentence or its section states a plan or a span of years where one year's result is asked for."""
-    return bool(_plan_cue(s.text, query) or PLAN_SECTION.search(" ".join(s.section_titles)))
+    return bool(_plan_cue(s.text, query) or plan_section(s.section_titles))
 
 
 def results_before_plan(s: Sentence, query: Query) -> str:
@@ -57,7 +60,7 @@ def results_before_plan(s: Sentence, query: Query) -> str:
     A cue holds for the clauses after it too ("预期目标是：增长5%左右，新增就业1200万人"), not for those before it:
     "…粮食产量1347万吨，单位生产总值能耗累计降幅完成“十四五”任务" gives this year's grain as a result.
     """
-    if PLAN_SECTION.search(" ".join(s.section_titles)):
+    if plan_section(s.section_titles):
         return ""
     head = []
     for start, end in split_clauses(s.text):
@@ -65,6 +68,12 @@ def results_before_plan(s: Sentence, query: Query) -> str:
             break
         head.append(s.text[start:end])
     return "".join(head)
+
+
+def plan_section(titles: tuple[str, ...]) -> bool:
+    """The section's headings set out plans and none of them says it reviews."""
+    joined = " ".join(titles)
+    return PLAN_SECTION.search(joined) is not None and REVIEW_SECTION.search(joined) is None
 
 
 def _plan_cue(text: str, query: Query) -> bool:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from index.agreement import days_named
 from index.direction import flow
-from index.figures import figure_kind, find_dates, find_figures
+from index.figures import PHYSICAL_UNITS, figure_kind, find_dates, find_figures, same_dimension
 from index.glossary import is_english
 from index.measures import measures_named
 from index.memo import QUESTIONS
@@ -51,9 +51,13 @@ _ZH_PLACE = re.compile(
     r"哪里|哪儿|在哪|何处|什么地方|哪个地方|哪些地方|地点|哪(?:个|些)(?:省|市|县|区|镇|乡|村|园区|城市)"
 )
 _ZH_COUNT = re.compile(
-    r"(?:多少|(?<![这近前头哪])几)(?:万|千|百|亿)*(?P<unit>个百分点|人次|平方公里|公顷|亩|个月|美元|港元|欧元|日元|人民币|元|个|家|名|人"
+    r"(?:多少|(?<![这近前头哪])几)(?:万|千|百|亿)*(?P<unit>个百分点|个点|人次|平方公里|公顷|亩|个月|美元|港元|欧元|日元|人民币|元|个|家|名|人"
     r"|位|项|所|座|条|户|村|期|批|次|场"
     r"|套|台|辆|件|篇|年|天|倍|成)"
+)
+# "多少吨", "多少万标准箱": a physical unit the answer must be given in (or one of its dimension).
+_ZH_MEASURED = re.compile(
+    rf"(?:多少|(?<![这近前头哪])几)(?:万|千|百|亿)*(?P<unit>{'|'.join(sorted(PHYSICAL_UNITS, key=len, reverse=True))})"
 )
 _ZH_COUNT_NOUN = re.compile(r"(?P<unit>人|户|家|个|次)数|数量")
 _ZH_COUNTED = (
@@ -114,6 +118,8 @@ _EN_UNITS = (
     (re.compile(r"\bsquare kilomet(?:er|re)s?\b"), "平方公里"),
     (re.compile(r"\bpercentage points?\b"), "百分点"),
     (re.compile(r"\btimes\b"), "倍"),
+    (re.compile(r"\b(?:tons|tonnes)\b"), "吨"),
+    (re.compile(r"\bteus?\b"), "标准箱"),
 )
 _ZH_ASKS = ((_ZH_REASON, "reason"), (_ZH_DATE, "date"), (_ZH_PERSON, "person"), (_ZH_PLACE, "place"))
 _EN_ASKS = ((_EN_REASON, "reason"), (_EN_DATE, "date"), (_EN_PERSON, "person"), (_EN_PLACE, "place"))
@@ -167,9 +173,11 @@ def _zh_kind(q: str) -> tuple[str, str | None]:
         unit = m.group("unit")
         if unit in _MONEY_UNITS:
             return "money", unit
-        if unit in {"个百分点", "倍", "成"}:
-            return "rate", "百分点" if unit == "个百分点" else unit
+        if unit in {"个百分点", "个点", "倍", "成"}:  # "涨几个点": percentage points, or a percentage
+            return "rate", {"个百分点": "百分点", "个点": "%"}.get(unit, unit)
         return ("other" if unit in _AREA_UNITS else "count"), unit
+    if (m := _ZH_MEASURED.search(q)) is not None:
+        return "other", m.group("unit")
     way = _ZH_WAY.search(q) is not None
     quantity = _ZH_QUANTITY.search(q) is not None
     if _ZH_RATE.search(q) and (quantity or not way):
@@ -255,12 +263,16 @@ def _one_fit(intent: Intent, kind: str, unit: str) -> float:
         return 1.0 if kind == "rate" else 0.2
     if intent.kind == "count":
         if kind != "count":
-            if hint is not None and unit == hint:
-                return 1.0  # "被判多少年" is answered by "24年", a duration in the unit asked
+            if hint is not None and same_dimension(unit, hint):
+                return 1.0  # "被判多少年" is answered by "24年", a duration in the unit asked; "how many tons" by 斤
             return 0.2 if kind in {"money", "rate"} else 0.4
         if hint is None or unit == hint or (hint in _PERSON_UNITS and unit in _PERSON_UNITS):
             return 1.0
+        if (hint in _PERSON_UNITS) != (unit in _PERSON_UNITS):
+            return 0.3  # people where things are counted, or things where people are: "154家" for "多少人就业"
         return 0.5  # a count, but of something else: "9 个" when "几家" is asked
     if hint in _AREA_UNITS or any(_AREA_WORDS.search(t) for t in intent.terms):  # "面积多少", "how much land"
         return 1.0 if kind == "area" else 0.4
+    if hint in PHYSICAL_UNITS:  # "多少吨" is not answered by "2329万标准箱"
+        return 1.0 if same_dimension(unit, hint) else 0.3
     return 1.0 if hint is not None and unit == hint else 0.8

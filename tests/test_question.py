@@ -73,6 +73,11 @@ QUESTIONS: list[tuple[str, str, bool, str | None]] = [
     # 消费帮扶 names a programme, not spending
     ("除了设专区，余姚在消费帮扶上还做了哪项认证工作？", "other", False, None),
     ("余姚助力松阳消费帮扶多少钱？", "money", True, "元"),
+    # A physical unit asked for; "几个点" is a rate
+    ("2024年天津港货物吞吐量是多少吨？", "other", True, "吨"),
+    ("宁波舟山港集装箱吞吐量是多少万标准箱？", "other", True, "标准箱"),
+    ("How many tons of coal did Ningxia produce?", "count", True, "吨"),
+    ("那个示范村的村级集体收入一年涨几个点？", "rate", True, "%"),
 ]
 
 
@@ -133,11 +138,25 @@ def test_sentence_fits_range_and_exact_units() -> None:
     people = understand("余姚派出了多少技术人才")
     assert sentence_fits(people, "共派出技术人才100余人") == 1.0
     assert sentence_fits(people, "组织5000余名职工") == 1.0  # 名 counts people as 人 does
-    assert sentence_fits(people, "实施协作项目 46 个") == 0.5  # a count of something else weighs half
+    # Things where people are counted fit less than another kind of thing where things are: "154家" does not
+    # answer "带动了多少人就业", and is refused (min_fit 0.5); "9 个" for "几家" may still answer.
+    assert sentence_fits(people, "实施协作项目 46 个") == 0.3
+    assert sentence_fits(understand("12个闽宁产业园带动了多少人就业？"), "新入驻企业154家") < 0.5
+    assert sentence_fits(understand("园区入驻了几家企业"), "入驻项目 9 个") == 0.5
     assert sentence_fits(MONEY, "没有任何数字") == 0.0
     for intent in (MONEY, COUNT, RATE, AREA, understand("山海协作"), understand("Why?")):
         for s in ("累计返利 932.7 万元", "通过互派干部", "", "2022年9月20日"):
             assert 0.0 <= sentence_fits(intent, s) <= 1.0
+
+
+def test_a_physical_unit_asked_for_is_answered_in_its_dimension_only() -> None:
+    tons = understand("2024年天津港货物吞吐量是多少吨？")
+    assert sentence_fits(tons, "货物吞吐量5.8亿吨") == 1.0
+    assert sentence_fits(tons, "粮食产量515.6亿斤") == 1.0  # 斤 weighs as 吨 does
+    assert sentence_fits(tons, "集装箱航线147条、吞吐量2329万标准箱") < 0.5  # refused: no tonnage given
+    english = understand("How many tons of coal did Ningxia produce?")
+    assert sentence_fits(english, "煤炭产量首次突破1亿吨") == 1.0
+    assert sentence_fits(english, "吞吐量2329万标准箱") < 0.5
 
 
 def test_a_duration_in_the_asked_unit_fits_a_count() -> None:

@@ -1,5 +1,6 @@
-"""A paragraph that opens on a span of years ("这五年…") gives no single year's figure; the best of each retrieval
-list is re-scored whatever its fused rank."""
+"""Plans told from results: a paragraph that opens on a span of years ("这五年…") gives no single year's figure, a
+review section is no plan though a heading names a target; and the best of each retrieval list is re-scored whatever
+its fused rank."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 from fake_index import searcher_over
 
 from index.answer import Weights, build_answer
-from index.plans import in_a_period_paragraph
+from index.plans import in_a_period_paragraph, plan_section
 from index.query import make_query
 
 OPEN = replace(Weights(), min_dense_zh=-1.0, min_dense_en=-1.0)  # the fake embedder's cosines are not e5's
@@ -68,3 +69,21 @@ def test_the_best_of_each_list_joins_the_fused_top(tmp_path: Path) -> None:
     assert len(alone) == 1 and joined[0] == alone[0]  # the fused order leads
     assert set(dense_best) | set(lexical_best) <= set(joined)
     assert len(joined) == len(set(joined)) <= 1 + 6
+
+
+def test_a_review_section_is_no_plan_though_a_heading_names_a_target() -> None:
+    assert plan_section(("二、2025年工作总体要求和主要目标",))
+    assert plan_section(("三、2026年重点工作", "（一）扩大有效需求"))
+    assert not plan_section(("一、2024年工作回顾", "（一）锚定目标攻坚，经济发展实现逆势而上。"))
+    assert not plan_section(("一、过去一年和五年工作回顾", "（二）聚力落实国家重大战略任务"))
+
+
+def test_a_result_under_a_review_heading_naming_a_target_answers(tmp_path: Path) -> None:
+    report = (
+        "2025年政府工作报告\n\n一、2024年工作回顾\n\n（一）锚定目标攻坚，经济发展实现逆势而上。\n\n"
+        "加大资源能源开发利用力度，煤炭产量首次突破1亿吨、居全国第八。\n\n二、2025年重点工作\n\n"
+        "稳定煤炭产量，做好能源保供。\n"
+    )
+    searcher = searcher_over(tmp_path, {"2025年宁夏政府工作报告.txt": report})
+    a = build_answer("2024年宁夏煤炭产量突破了多少？", searcher, weights=OPEN)
+    assert a.answered and a.figure is not None and a.figure.text.endswith("1亿吨")
