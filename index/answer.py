@@ -14,11 +14,16 @@ from index.history import figure_history
 from index.measures import names_measures
 from index.provenance import check_answer
 from index.query import Query, make_query
-from index.question import Intent
+from index.question import Intent, gives_per_unit
 from index.records import Answer, Briefing, Quote, Sentence, Source
 from index.scorer import bundled_scorer
 from index.search import Mode, Searcher
 from index.span import figure_match, pick_figure, tightest_span
+
+# A figure of a near kind answers without handing over: an amount where a change is asked in no unit ("by how much
+# did income rise": "增加1207元", 0.8 in index/question.py). Below it (a count of other things, 0.5) the neighbour
+# holding the asked-for kind still leads.
+NEAR_FIT = 0.8
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,9 @@ class Weights:
     # A figure question naming a year is not answered by a sentence naming only other years, or from a document
     # whose kind says it only plans that year (index/agreement.py). Set on dev: docs/quality.md "Look-alikes on dev".
     other_year: bool = True
+    # A figure asked per village (每个村, "each of the 48 villages") is not answered by a sentence with no per-unit
+    # wording: the total is not each one's share. Set on dev: docs/quality.md "A third blind batch".
+    per_unit: bool = True
     min_dense_zh: float = 0.80  # cosine floors: cross-lingual matches score lower
     min_dense_en: float = 0.68
 
@@ -231,7 +239,7 @@ def _figure_beside(best: Scored, ranked: list[Scored], intent: Intent, terms: li
 
     "松阳-余姚山海协作产业园…" names the park; the next sentence "入驻企业 65 家" answers: quote that one.
     """
-    if not intent.wants_figure or best.fit >= 1.0:
+    if not intent.wants_figure or best.fit >= NEAR_FIT:
         return best
     near = [
         s for s in ranked
@@ -259,6 +267,8 @@ def _supported(best: Scored, terms: list[str], intent: Intent, w: Weights) -> bo
         return False
     # A figure of another year is no answer: "2021年…突破2000万元" for "2022年…销售额是多少".
     if w.other_year and intent.wants_figure and best.agreement < 0:
+        return False
+    if w.per_unit and intent.per_unit and intent.wants_figure and not gives_per_unit(best.sentence.text):
         return False
     # … and a figure of the measure asked for: an aid figure is not the GDP.
     return not (_asks_measure(intent, w) and not names_measures(best.sentence.text, intent.measures))

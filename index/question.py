@@ -14,7 +14,7 @@ from index.measures import measures_named
 from index.memo import QUESTIONS
 from index.tokenize import places, query_tokens, years
 
-__all__ = ["Intent", "sentence_fits", "understand"]
+__all__ = ["Intent", "gives_per_unit", "sentence_fits", "understand"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class Intent:
     days: tuple[str, ...] = ()  # month-days it names, "01-05" (index/agreement.py)
     wants_list: bool = False  # the answer names several things ("哪些平台", "哪三个坚持", "which areas")
     listed: str = ""  # what the list is of, as the question words it ("电商平台", "坚持"); "" when unsaid
+    per_unit: bool = False  # it asks for a figure per village, per square metre … ("每个村", "each of the 48 villages")
 
 
 _AREA_UNITS = ("平方公里", "公顷", "亩")
@@ -95,6 +96,7 @@ _EN_RATE = re.compile(
     r"|\bproportion\b|\boccupancy\b|\bpercentage points?\b"
 )
 _EN_RATE_FIRST = re.compile(r"\bhow fast\b|\bby how much\b.*\b(?:grow|grew|rise|rose|increase|fall|fell|drop)")
+_EN_BY_HOW_MUCH = re.compile(r"\bby how much\b")
 _EN_COUNT = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b|\bpopulation\b")
 _EN_MONEY = re.compile(
     r"\bhow much\b|\bamount\b|\bfund(?:s|ing|ed)?\b|\binvest(?:ed|ment|ments)?\b|\bmoney\b|\brevenue\b"
@@ -126,6 +128,11 @@ _EN_ASKS = ((_EN_REASON, "reason"), (_EN_DATE, "date"), (_EN_PERSON, "person"), 
 _PER_HEAD = re.compile(r"每[一二三四五六七八九十百千万\d]+(?:常住)?(?:人口|人|户|居民)")
 _EN_PER_HEAD = re.compile(r"\bper (?:capita|head|person|[\d,]+ (?:people|persons|residents|inhabitants|population))\b")
 _EN_QUANTITY = re.compile(r"\bhow (?:much|many)\b")
+# A figure asked per village, per household, per square metre: a total does not answer it. "每年", "each year" and
+# "per capita" are not among them (a yearly figure; 人均 is named by the sentence that gives it).
+_ZH_PER_UNIT = re.compile(r"每(?:一)?(?:个|家|户|名|位|村|人|平方米|亩)|平均每|户均|村均")
+_EN_PER_UNIT = re.compile(r"\beach of\b|\bper (?!capita\b|year\b|annum\b|cent\b)[a-z]+|\bon average per\b")
+_PER_UNIT_SAID = re.compile(r"每|均|/")
 # "Which key areas …", "What are the three …", "Which offices …": a plural asked for.
 _EN_LIST = re.compile(r"\b(?:which|what)\b(?: \w+){0,2}? (?!(?:does|has|was)\b)\w{2,}[^s\W]s\b|\bwhat are\b|\blist\b")
 LIST_OF_OTHER = 0.8  # the fit of a list not naming what the question asks a list of (dev halves: 0.5 and 0.8 alike)
@@ -159,8 +166,14 @@ def understand(question: str, tokens: tuple[str, ...] | None = None) -> Intent:
     terms = tuple(query_tokens(question)) if tokens is None else tokens
     listed = not wants and bool(_ZH_LIST.search(question) if zh else _EN_LIST.search(question.lower()))
     of = m.group("of") if listed and zh and (m := _ZH_LIST_OF.search(question)) else ""
+    per_unit = bool((_ZH_PER_UNIT if zh else _EN_PER_UNIT).search(question if zh else question.lower()))
     return Intent(kind, "zh" if zh else "en", terms, tuple(years(question)), wants, unit, measures_named(asked),
-                  flow(question) if zh else None, days_named(question), listed, of)
+                  flow(question) if zh else None, days_named(question), listed, of, per_unit)
+
+
+def gives_per_unit(sentence: str) -> bool:
+    """The sentence words a figure per something ("每亩", "户均", "村均", "元/平方米")."""
+    return _PER_UNIT_SAID.search(sentence) is not None
 
 
 def _zh_kind(q: str) -> tuple[str, str | None]:
@@ -201,7 +214,8 @@ def _en_kind(q: str) -> tuple[str, str | None]:
             return kind, None
     unit = next((u for pattern, u in _EN_UNITS if pattern.search(q)), None)
     if _EN_RATE_FIRST.search(q):  # "How fast did the number of visitors grow": a rate, though it says "number of"
-        return "rate", unit if unit in {"百分点", "倍"} else "%"
+        # "By how much did income rise" is answered by "增长6%" or by "增加1207元": no unit is asked.
+        return "rate", unit if unit in {"百分点", "倍"} else None if _EN_BY_HOW_MUCH.search(q) else "%"
     if _EN_COUNT.search(q) and not re.search(r"\bpercent", q):
         return ("other" if unit in _AREA_UNITS else "count"), unit
     if _EN_RATE.search(q):
@@ -260,7 +274,8 @@ def _one_fit(intent: Intent, kind: str, unit: str) -> float:
     if intent.kind == "money":
         return 1.0 if kind == "money" else 0.3
     if intent.kind == "rate":
-        return 1.0 if kind == "rate" else 0.2
+        # A change asked in no unit ("by how much did it rise") may be an amount: still below a rate.
+        return 1.0 if kind == "rate" else 0.8 if hint is None and kind in {"money", "count"} else 0.2
     if intent.kind == "count":
         if kind != "count":
             if hint is not None and same_dimension(unit, hint):

@@ -25,6 +25,9 @@ def pick_figure(s: Sentence, intent: Intent, words: dict[str, float], lead: str 
         return None
     wanted = _KIND_UNITS.get(intent.kind)
     fitting = [f for f in figures if wanted is None or figure_kind(f) == wanted]
+    if intent.kind == "rate" and intent.unit_hint is None and not fitting:
+        # "By how much did income rise": with no rate in the sentence, the amount it rose by ("增加1207元").
+        fitting = [f for f in figures if figure_kind(f) in {"money", "count"}]
     if intent.unit_hint:
         by_unit = [f for f in fitting if f.unit.startswith(intent.unit_hint) or intent.unit_hint in f.unit]
         fitting = by_unit or fitting

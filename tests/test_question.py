@@ -69,7 +69,8 @@ QUESTIONS: list[tuple[str, str, bool, str | None]] = [
     ("What is the population of Songyang County?", "count", True, "人"),
     # "number of" does not make a growth question a count
     ("How fast did the number of Ningbo recuperation visitors to Songyang grow in 2021?", "rate", True, "%"),
-    ("By how much did the number of inbound tourists grow?", "rate", True, "%"),
+    # "by how much" names no unit: the change may be a rate or an amount ("增加1207元")
+    ("By how much did the number of inbound tourists grow?", "rate", True, None),
     # 消费帮扶 names a programme, not spending
     ("除了设专区，余姚在消费帮扶上还做了哪项认证工作？", "other", False, None),
     ("余姚助力松阳消费帮扶多少钱？", "money", True, "元"),
@@ -157,6 +158,14 @@ def test_a_physical_unit_asked_for_is_answered_in_its_dimension_only() -> None:
     english = understand("How many tons of coal did Ningxia produce?")
     assert sentence_fits(english, "煤炭产量首次突破1亿吨") == 1.0
     assert sentence_fits(english, "吞吐量2329万标准箱") < 0.5
+
+
+def test_by_how_much_is_answered_by_a_rate_first_and_an_amount_next() -> None:
+    rise = understand("By how much did Jilin farmers' per capita income rise in 2025?")
+    assert rise.kind == "rate" and rise.unit_hint is None
+    rate, amount = sentence_fits(rise, "农民收入增长6.1%"), sentence_fits(rise, "农民人均收入增加1207元")
+    assert rate == 1.0 and 0.5 <= amount < rate
+    assert sentence_fits(understand("2024年GDP增长多少？"), "农民人均收入增加1207元") < 0.5  # a rate named as such
 
 
 def test_a_duration_in_the_asked_unit_fits_a_count() -> None:

@@ -1,0 +1,72 @@
+"""What the question's wording asks the figure to be: per village, in tons, a change in no unit."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from fake_index import searcher_over
+
+from index.answer import Weights, build_answer
+from index.question import gives_per_unit, understand
+
+OPEN = replace(Weights(), min_dense_zh=-1.0, min_dense_en=-1.0)  # the fake embedder's cosines are not e5's
+
+BRIEFING = (
+    "工作简报\n\n一、消薄飞地\n\n"
+    "牵头松阳48个村股份经济合作社参股投资3109.5万元，截至目前，累计返利932.7万元。\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "per_unit"),
+    [
+        ("How much has each of the 48 Songyang villages received from the enclave so far?", True),
+        ("What is the rent per square metre at the enclave?", True),
+        ("每个村分到多少返利？", True),
+        ("How many tourists visit Badu village each year?", False),  # a yearly figure
+        ("What was urban residents' per capita disposable income in 2005?", False),
+        ("每年增收多少？", False),
+        ("人均可支配收入是多少？", False),
+    ],
+)
+def test_a_figure_per_village_or_per_square_metre_is_asked_per_unit(question: str, per_unit: bool) -> None:
+    assert understand(question).per_unit is per_unit
+
+
+def test_a_sentence_gives_a_per_unit_figure_by_its_wording() -> None:
+    assert gives_per_unit("村均返利19.4万元") and gives_per_unit("租金30元/平方米") and gives_per_unit("每亩产值")
+    assert not gives_per_unit("累计返利932.7万元")
+
+
+def test_a_total_does_not_answer_each_ones_share(tmp_path: Path) -> None:
+    searcher = searcher_over(tmp_path, {"简报.txt": BRIEFING})
+    assert build_answer("消薄飞地累计返利多少？", searcher, weights=OPEN).answered
+    each = ("每个村从消薄飞地分到多少返利？", "How much has each of the 48 villages received from the enclave?")
+    for question in each:
+        assert not build_answer(question, searcher, weights=OPEN).answered, question
+    assert build_answer("每个村从消薄飞地分到多少返利？", searcher, weights=replace(OPEN, per_unit=False)).answered
+
+
+PORT = "2025年天津市政府工作报告\n\n一、2024年工作回顾\n\n天津港集装箱航线147条、吞吐量2329万标准箱。\n"
+
+
+def test_tons_asked_are_not_answered_in_containers(tmp_path: Path) -> None:
+    searcher = searcher_over(tmp_path, {"2025年天津市政府工作报告.txt": PORT})
+    assert not build_answer("2024年天津港货物吞吐量是多少吨？", searcher, weights=OPEN).answered
+    a = build_answer("2024年天津港集装箱吞吐量是多少标准箱？", searcher, weights=OPEN)
+    assert a.answered and a.figure is not None and a.figure.text == "2329万标准箱"
+
+
+FARMERS = (
+    "2026年吉林省政府工作报告\n\n一、2025年工作回顾\n\n"
+    "重构农业投资农民受益机制，农民人均收入增加1207元，脱贫地区农民收入增速超过全国平均水平。\n"
+    "森林覆盖率达到45.2%。\n"
+)
+
+
+def test_by_how_much_keeps_the_amount_it_rose_by_over_a_neighbours_rate(tmp_path: Path) -> None:
+    searcher = searcher_over(tmp_path, {"2026年吉林省政府工作报告.txt": FARMERS})
+    a = build_answer("By how much did Jilin farmers' per capita income rise in 2025?", searcher, weights=OPEN)
+    assert a.answered and a.figure is not None and a.figure.text == "1207元"
