@@ -103,7 +103,7 @@ def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: f
             "window": max((fused.get(n, 0.0) for n in neighbours), default=0.0), "fit": fit,
             "planned": float(planned), "words_sentence": in_sentence, "words_context": in_context,
             "coverage": coverage, "figure": float(bool(find_figures(s.text))),
-            "wants_figure": float(intent.wants_figure), "heading": float(s.kind != "sentence"),
+            "wants_figure": float(intent.wants_figure), "heading": float(_passed_over(s, intent.about_document)),
             "newest": float(newest is not None and b.date == newest), "english": float(intent.lang == "en"),
         }
         # A target ("增长5%左右") is not the result the question asks for: it keeps only part of its fit; the
@@ -118,6 +118,11 @@ def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: f
         values["kept_fit"] = kept
         out.append(Candidate(b, s, values, coverage, dense[r], in_context, kept))
     return out
+
+
+def _passed_over(s: Sentence, about_document: bool) -> bool:
+    """A heading, or a header line (title, issue, issuer, recipients) unless the question asks about the document."""
+    return s.kind == "heading" or (s.kind == "meta" and not about_document)
 
 
 def _coverage(searcher: Searcher, b: Briefing, s: Sentence, query: Query, asked: tuple[str, ...]) -> float:

@@ -21,7 +21,7 @@ __all__ = ["Intent", "gives_per_unit", "sentence_fits", "understand"]
 class Intent:
     """The kind of answer a question wants and the words it is about."""
 
-    kind: str  # "money" | "count" | "rate" | "place" | "person" | "date" | "way" | "reason" | "other"
+    kind: str  # "money" | "count" | "rate" | "place" | "person" | "date" | "way" | "reason" | "issue" | "other"
     lang: str  # "zh" | "en"
     terms: tuple[str, ...]  # query_tokens(question)
     years: tuple[int, ...]  # years the question names, in order
@@ -33,6 +33,7 @@ class Intent:
     wants_list: bool = False  # the answer names several things ("哪些平台", "哪三个坚持", "which areas")
     listed: str = ""  # what the list is of, as the question words it ("电商平台", "坚持"); "" when unsaid
     per_unit: bool = False  # it asks for a figure per village, per square metre … ("每个村", "each of the 48 villages")
+    about_document: bool = False  # it asks about the document itself: its issue, date, issuer, recipients
 
 
 _AREA_UNITS = ("平方公里", "公顷", "亩")
@@ -133,6 +134,14 @@ _EN_QUANTITY = re.compile(r"\bhow (?:much|many)\b")
 _ZH_PER_UNIT = re.compile(r"每(?:一)?(?:个|家|户|名|位|村|人|平方米|亩)|平均每|户均|村均")
 _EN_PER_UNIT = re.compile(r"\beach of\b|\bper (?!capita\b|year\b|annum\b|cent\b)[a-z]+|\bon average per\b")
 _PER_UNIT_SAID = re.compile(r"每|均|/")
+# The document itself: "这份简报是哪一年第几期", "这期简报是什么时候印发的", "Which offices was this briefing
+# reported to?"
+# Its header and distribution lines (kind "meta") answer these, and are then no headings to pass over.
+_ZH_ABOUT_DOCUMENT = re.compile(r"(?:这|本)(?:份|期|一期)?(?:简报|报告)|简报第\s*\d+\s*期|第几期|哪一期")
+_EN_ABOUT_DOCUMENT = re.compile(r"\bthis (?:briefing|issue|bulletin|report)\b|\bwhich issue\b|\bissue number\b")
+# An issue line: "(2022 第 10 期)", "2022年第10期".
+_ASKS_ISSUE = re.compile(r"第几期|哪一期|几期|\bwhich issue\b|\bissue number\b|\bwhat issue\b")
+_ISSUE_LINE = re.compile(r"第\s*[\d一二三四五六七八九十]+\s*期")
 # "Which key areas …", "What are the three …", "Which offices …": a plural asked for.
 _EN_LIST = re.compile(r"\b(?:which|what)\b(?: \w+){0,2}? (?!(?:does|has|was)\b)\w{2,}[^s\W]s\b|\bwhat are\b|\blist\b")
 LIST_OF_OTHER = 0.8  # the fit of a list not naming what the question asks a list of (dev halves: 0.5 and 0.8 alike)
@@ -166,9 +175,13 @@ def understand(question: str, tokens: tuple[str, ...] | None = None) -> Intent:
     terms = tuple(query_tokens(question)) if tokens is None else tokens
     listed = not wants and bool(_ZH_LIST.search(question) if zh else _EN_LIST.search(question.lower()))
     of = m.group("of") if listed and zh and (m := _ZH_LIST_OF.search(question)) else ""
-    per_unit = bool((_ZH_PER_UNIT if zh else _EN_PER_UNIT).search(question if zh else question.lower()))
+    said = question if zh else question.lower()
+    per_unit = bool((_ZH_PER_UNIT if zh else _EN_PER_UNIT).search(said))
+    about = bool((_ZH_ABOUT_DOCUMENT if zh else _EN_ABOUT_DOCUMENT).search(said))
+    if about and _ASKS_ISSUE.search(said):
+        kind, unit, wants, listed = "issue", None, False, False
     return Intent(kind, "zh" if zh else "en", terms, tuple(years(question)), wants, unit, measures_named(asked),
-                  flow(question) if zh else None, days_named(question), listed, of, per_unit)
+                  flow(question) if zh else None, days_named(question), listed, of, per_unit, about)
 
 
 def gives_per_unit(sentence: str) -> bool:
@@ -246,6 +259,8 @@ def sentence_fits(intent: Intent, sentence: str) -> float:
 
 
 def _kind_fit(intent: Intent, sentence: str) -> float:
+    if intent.kind == "issue":
+        return 1.0 if _ISSUE_LINE.search(sentence) else 0.0
     if intent.kind == "date":
         return 1.0 if find_dates(sentence) else 0.3 if _SINCE.search(sentence) else 0.0
     if intent.kind == "place":

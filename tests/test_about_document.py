@@ -1,0 +1,46 @@
+"""Questions about the briefing itself (its issue, date, recipients) are answered from its header lines."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from fake_index import searcher_over
+from paths import SEED
+
+from index.answer import Weights, build_answer
+from index.question import sentence_fits, understand
+
+OPEN = replace(Weights(), min_dense_zh=-1.0, min_dense_en=-1.0)  # the fake embedder's cosines are not e5's
+
+
+@pytest.mark.parametrize(
+    ("question", "about", "kind"),
+    [
+        ("这份简报是哪一年第几期？", True, "issue"),
+        ("这期简报是什么时候印发的", True, "date"),
+        ("Which issue is this briefing?", True, "issue"),
+        ("Which provincial offices was this briefing reported to?", True, "other"),
+        ("消薄飞地累计返利多少？", False, "money"),
+        ("产业飞地分几期建设？", False, "count"),  # phases of a project, not the briefing's issue
+    ],
+)
+def test_a_question_about_the_document_itself(question: str, about: bool, kind: str) -> None:
+    intent = understand(question)
+    assert (intent.about_document, intent.kind) == (about, kind)
+
+
+def test_an_issue_line_fits_an_issue_question() -> None:
+    issue = understand("这份简报是哪一年第几期？")
+    assert sentence_fits(issue, "(2022 第 10 期)") == 1.0
+    assert sentence_fits(issue, "2022 年 9 月 20 日") == 0.0
+
+
+def test_the_issue_line_answers_which_issue_and_is_passed_over_otherwise(tmp_path: Path) -> None:
+    searcher = searcher_over(tmp_path, {SEED.name: SEED.read_text(encoding="utf-8")})
+    a = build_answer("这份简报是哪一年第几期？", searcher, weights=OPEN)
+    assert a.answered and a.quotes[0].text == "(2022 第 10 期)"
+    # A question about the work, not the document, is not answered with a header line.
+    b = build_answer("宁波支援合作的工作简报有哪些内容？", searcher, weights=OPEN)
+    assert all(q.text != "(2022 第 10 期)" for q in b.quotes[:1])
