@@ -121,6 +121,10 @@ _EN_UNITS = (
     (re.compile(r"\bsquare kilomet(?:er|re)s?\b"), "平方公里"),
     (re.compile(r"\bpercentage points?\b"), "百分点"),
     (re.compile(r"\btimes\b"), "倍"),
+    (re.compile(r"\b(?:vehicles|cars|automobiles)\b"), "辆"),
+    (re.compile(r"\bhouseholds\b"), "户"),
+    (re.compile(r"\bpatents\b"), "件"),
+    (re.compile(r"\bsatellites\b"), "颗"),
     (re.compile(r"\b(?:tons|tonnes)\b"), "吨"),
     (re.compile(r"\bteus?\b"), "标准箱"),
 )

@@ -78,6 +78,8 @@ QUESTIONS: list[tuple[str, str, bool, str | None]] = [
     ("2024年天津港货物吞吐量是多少吨？", "other", True, "吨"),
     ("宁波舟山港集装箱吞吐量是多少万标准箱？", "other", True, "标准箱"),
     ("How many tons of coal did Ningxia produce?", "count", True, "吨"),
+    ("How many new-energy vehicles did Chongqing produce in 2025?", "count", True, "辆"),  # as 汽车 gives 辆
+    ("How many satellites are in the Jilin-1 constellation?", "count", True, "颗"),
     ("那个示范村的村级集体收入一年涨几个点？", "rate", True, "%"),
 ]
 
