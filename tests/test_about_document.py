@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -44,3 +45,11 @@ def test_the_issue_line_answers_which_issue_and_is_passed_over_otherwise(tmp_pat
     # A question about the work, not the document, is not answered with a header line.
     b = build_answer("宁波支援合作的工作简报有哪些内容？", searcher, weights=OPEN)
     assert all(q.text != "(2022 第 10 期)" for q in b.quotes[:1])
+
+
+def test_a_long_hostile_sentence_costs_linear_time() -> None:
+    issue = understand("这份简报是哪一年第几期？")
+    started = time.perf_counter()
+    for text in ("第" + "1" * 200_000, "第 " * 100_000, "第" + " " * 100_000 + "9" * 100_000):
+        assert sentence_fits(issue, text) == 0.0
+    assert time.perf_counter() - started < 1.0
