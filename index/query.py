@@ -9,6 +9,7 @@ from typing import Protocol
 import numpy as np
 
 from index.evidence import squash
+from index.pinyin_names import spelled
 from index.question import Intent, understand
 from index.tokenize import key_terms, query_tokens
 
@@ -19,6 +20,8 @@ class Corpus(Protocol):
     """What reading a question needs from the index: word rarity and the query encoder (index.search.Searcher)."""
 
     def idf(self, token: str) -> float: ...
+
+    def files_naming(self, terms: list[str]) -> list[str]: ...
 
     def encode_query(self, text: str) -> np.ndarray: ...
 
@@ -49,14 +52,26 @@ class Query:
         return self._vector[0]
 
 
+def _in_documents(term: str, corpus: Corpus) -> str:
+    """A pinyin name ("Xiamen") as the Chinese place it spells that the documents name (厦门); else as it is, so a
+    question about a place the documents never name finds no evidence."""
+    if not term.isascii():
+        return term
+    return next((c for c in spelled(term) if corpus.files_naming([c])), term)
+
+
 def make_query(text: str, corpus: Corpus) -> Query:
     """Read one (already validated) question against an index: the only place a question is taken apart."""
     tokens = tuple(query_tokens(text))
+    named = tuple(squash(t) for t in key_terms(text))
+    terms = tuple(_in_documents(t, corpus) for t in named)
+    # A place found by its pinyin is searched for as the documents write it.
+    tokens += tuple(t for t, n in zip(terms, named, strict=True) if t != n and t not in tokens)
     return Query(
         text=text,
         intent=understand(text, tokens),
         tokens=tokens,
-        terms=tuple(squash(t) for t in key_terms(text)),
+        terms=terms,
         words={t: corpus.idf(t) for t in tokens},
         encode=corpus.encode_query,
     )

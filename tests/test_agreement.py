@@ -38,6 +38,13 @@ def test_years_disagree_only_when_none_asked_is_named() -> None:
     assert agreement((), (), "2021年香港GDP增长6.4%。") == 0.0
 
 
+def test_a_year_compared_with_is_not_the_figures_year() -> None:
+    # The 2013 report gives 2012's figure against 2007's: "比2007年" names the base, not the figure's year.
+    assert agreement((), (2012,), "城镇居民每百户拥有家用汽车21.5辆，比2007年增加15.5辆；") == 0.0
+    assert agreement((), (2025,), "四大主导产业占GDP比重较2020年提高约14个百分点。") == 0.0
+    assert agreement((), (2012,), "2007年城镇居民每百户拥有家用汽车6辆。") == -1.0
+
+
 NEWS = (
     "疫情通报汇编\n\n"
     "截至2022年5月5日，全国累计报告新增确诊病例数为300例，各地新增确诊病例数继续下降。\n\n"

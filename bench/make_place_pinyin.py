@@ -1,0 +1,63 @@
+"""Write index/data/place_pinyin.tsv: the place names jieba's dictionary and our domain words know, by their pinyin.
+
+Usage: python bench/make_place_pinyin.py [--out index/data/place_pinyin.tsv]
+
+An English question names Chinese places in pinyin ("Xiamen", "Boao Lecheng"); the glossary holds only the places
+our documents' questions needed so far. This table lets any place jieba tags "ns" (and every "ns" of
+index/data/domain_words.txt) be found by its spelling, toneless and without spaces: "xiamen" → 厦门. A spelling
+several places share lists them all, the more frequent first (jieba's counts); the answer path keeps those the
+indexed documents name. pypinyin is needed here only, not by the answer path.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "index" / "data" / "place_pinyin.tsv"
+HEADER = (
+    "# Place names by their toneless pinyin, for English questions over Chinese documents (index/pinyin_names.py).\n"
+    "# Written by bench/make_place_pinyin.py from jieba's dictionary (words tagged ns) and index/data/domain_words.txt;\n"
+    "# pinyin <TAB> the places it spells, comma-separated, the more frequent first. Do not edit: rerun the script.\n"
+)
+
+
+def places() -> dict[str, int]:
+    """Each place name (2–4 Han characters) with its jieba frequency; our domain words count as frequent."""
+    import jieba
+
+    found: dict[str, int] = {}
+    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as f:
+        for line in f:
+            word, freq, tag = line.split()
+            if tag == "ns" and 2 <= len(word) <= 4 and all("\u4e00" <= c <= "\u9fff" for c in word):
+                found[word] = int(freq)
+    for line in (ROOT / "index" / "data" / "domain_words.txt").read_text(encoding="utf-8").splitlines():
+        parts = line.split("|")[0].split()
+        if len(parts) >= 2 and parts[1] == "ns" and 2 <= len(parts[0]) <= 4:
+            found[parts[0]] = max(found.get(parts[0], 0), 10**6)
+    return found
+
+
+def table(found: dict[str, int]) -> str:
+    from pypinyin import lazy_pinyin
+
+    spelled: dict[str, list[str]] = defaultdict(list)
+    for word in sorted(found, key=lambda w: (-found[w], w)):
+        spelled["".join(lazy_pinyin(word)).lower()].append(word)
+    return HEADER + "".join(f"{p}\t{','.join(words)}\n" for p, words in sorted(spelled.items()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args()
+    text = table(places())
+    args.out.write_text(text, encoding="utf-8")
+    print(f"{text.count(chr(10)) - HEADER.count(chr(10))} spellings → {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""English questions name Chinese places in pinyin: "Xiamen" is looked for as 厦门 where the documents name it."""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import replace
+from pathlib import Path
+
+from fake_index import searcher_over
+from paths import ROOT
+
+from index.answer import Weights, build_answer
+from index.datafiles import tsv_rows
+from index.pinyin_names import spelled
+from index.query import make_query
+
+OPEN = replace(Weights(), min_dense_zh=-1.0, min_dense_en=-1.0)  # the fake embedder's cosines are not e5's
+
+REPORT = (
+    "2025年福建省政府工作报告\n\n一、2024年工作回顾\n\n"
+    "厦门、福州机场旅客吞吐量分别达2790.6万人次、1529.9万人次。\n"
+)
+
+
+def test_a_spelling_gives_the_places_it_may_be() -> None:
+    assert spelled("Xiamen") == ("厦门",)
+    assert "贵州" in spelled("guizhou") and len(spelled("Guizhou")) > 1  # several places spell it alike
+    assert spelled("Boao") == ()  # not in the table: the name stays as written
+
+
+def test_a_pinyin_name_is_searched_as_the_place_the_documents_name(tmp_path: Path) -> None:
+    searcher = searcher_over(tmp_path, {"2025年福建省政府工作报告.txt": REPORT})
+    query = make_query("How many passengers did Xiamen airport handle in 2024?", searcher)
+    assert "厦门" in query.terms and "厦门" in query.tokens
+    a = build_answer("How many passengers did Xiamen airport handle in 2024?", searcher, weights=OPEN)
+    assert a.answered and "2790.6万人次" in a.quotes[0].text
+    # A place the documents never name stays as written and finds no evidence.
+    shantou = make_query("How many passengers did Shantou airport handle in 2024?", searcher)
+    assert "Shantou" in shantou.terms  # 汕头, which these documents never name
+    assert not build_answer("How many passengers did Shantou airport handle in 2024?", searcher, weights=OPEN).answered
+
+
+def test_the_shipped_table_is_what_its_script_writes() -> None:
+    spec = importlib.util.spec_from_file_location("make_place_pinyin", ROOT / "bench" / "make_place_pinyin.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    shipped = (ROOT / "index" / "data" / "place_pinyin.tsv").read_text(encoding="utf-8")
+    assert script.table(script.places()) == shipped
+    assert len(tsv_rows("place_pinyin.tsv", 2)) > 10_000
