@@ -14,7 +14,7 @@ from index.history import figure_history
 from index.measures import names_measures
 from index.provenance import check_answer
 from index.query import Query, make_query
-from index.question import Intent, gives_per_unit
+from index.question import Intent, gives_per_unit, names_part_of_year
 from index.records import Answer, Briefing, Quote, Sentence, Source
 from index.scorer import bundled_scorer
 from index.search import Mode, Searcher
@@ -114,6 +114,9 @@ class Weights:
     # A figure asked per village (每个村, "each of the 48 villages") is not answered by a sentence with no per-unit
     # wording: the total is not each one's share. Set on dev: docs/quality.md "A third blind batch".
     per_unit: bool = True
+    # A figure asked for a quarter or a half of a year ("第三季度", "上半年") is not answered by a sentence naming no
+    # part of a year: that is the year's. Set on dev: docs/quality.md "A third blind batch".
+    part_of_year: bool = True
     min_dense_zh: float = 0.80  # cosine floors: cross-lingual matches score lower
     min_dense_en: float = 0.68
 
@@ -269,6 +272,8 @@ def _supported(best: Scored, terms: list[str], intent: Intent, w: Weights) -> bo
     if w.other_year and intent.wants_figure and best.agreement < 0:
         return False
     if w.per_unit and intent.per_unit and intent.wants_figure and not gives_per_unit(best.sentence.text):
+        return False
+    if w.part_of_year and intent.part_of_year and intent.wants_figure and not names_part_of_year(best.sentence.text):
         return False
     # … and a figure of the measure asked for: an aid figure is not the GDP.
     return not (_asks_measure(intent, w) and not names_measures(best.sentence.text, intent.measures))

@@ -14,7 +14,7 @@ from index.measures import measures_named
 from index.memo import QUESTIONS
 from index.tokenize import places, query_tokens, years
 
-__all__ = ["Intent", "gives_per_unit", "sentence_fits", "understand"]
+__all__ = ["Intent", "gives_per_unit", "names_part_of_year", "sentence_fits", "understand"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Intent:
     listed: str = ""  # what the list is of, as the question words it ("电商平台", "坚持"); "" when unsaid
     per_unit: bool = False  # it asks for a figure per village, per square metre … ("每个村", "each of the 48 villages")
     about_document: bool = False  # it asks about the document itself: its issue, date, issuer, recipients
+    part_of_year: str = ""  # the quarter or half it asks a figure of ("第三季度", "上半年"); "" for a whole year
 
 
 _AREA_UNITS = ("平方公里", "公顷", "亩")
@@ -138,6 +139,9 @@ _EN_QUANTITY = re.compile(r"\bhow (?:much|many)\b")
 _ZH_PER_UNIT = re.compile(r"每(?:一)?(?:个|家|户|名|位|村|人|平方米|亩)|平均每|户均|村均")
 _EN_PER_UNIT = re.compile(r"\beach of\b|\bper (?!capita\b|year\b|annum\b|cent\b)[a-z]+|\bon average per\b")
 _PER_UNIT_SAID = re.compile(r"每|均|/")
+# A quarter or a half of a year: its figure is not the year's. Year-end ("年底") is the year's own figure.
+_ZH_PART_OF_YEAR = re.compile(r"(?:第?[一二三四1-4]|前三)季度|[上下]半年")
+_EN_PART_OF_YEAR = re.compile(r"\b(?:first|second|third|fourth) quarter\b|\bq[1-4]\b|\b(?:first|second) half\b")
 # The document itself: "这份简报是哪一年第几期", "这期简报是什么时候印发的", "Which offices was this briefing
 # reported to?"
 # Its header and distribution lines (kind "meta") answer these, and are then no headings to pass over.
@@ -182,10 +186,16 @@ def understand(question: str, tokens: tuple[str, ...] | None = None) -> Intent:
     said = question if zh else question.lower()
     per_unit = bool((_ZH_PER_UNIT if zh else _EN_PER_UNIT).search(said))
     about = bool((_ZH_ABOUT_DOCUMENT if zh else _EN_ABOUT_DOCUMENT).search(said))
+    part = m.group() if (m := (_ZH_PART_OF_YEAR if zh else _EN_PART_OF_YEAR).search(said)) else ""
     if about and _ASKS_ISSUE.search(said):
         kind, unit, wants, listed = "issue", None, False, False
     return Intent(kind, "zh" if zh else "en", terms, tuple(years(question)), wants, unit, measures_named(asked),
-                  flow(question) if zh else None, days_named(question), listed, of, per_unit, about)
+                  flow(question) if zh else None, days_named(question), listed, of, per_unit, about, part)
+
+
+def names_part_of_year(sentence: str) -> bool:
+    """The sentence names a quarter or a half of a year ("上半年", "前三季度")."""
+    return _ZH_PART_OF_YEAR.search(sentence) is not None or _EN_PART_OF_YEAR.search(sentence.lower()) is not None
 
 
 def gives_per_unit(sentence: str) -> bool:
