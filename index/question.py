@@ -134,10 +134,10 @@ _EN_ASKS = ((_EN_REASON, "reason"), (_EN_DATE, "date"), (_EN_PERSON, "person"), 
 _PER_HEAD = re.compile(r"每[一二三四五六七八九十百千万\d]+(?:常住)?(?:人口|人|户|居民)")
 _EN_PER_HEAD = re.compile(r"\bper (?:capita|head|person|[\d,]+ (?:people|persons|residents|inhabitants|population))\b")
 _EN_QUANTITY = re.compile(r"\bhow (?:much|many)\b")
-# A figure asked per village, per household, per square metre: a total does not answer it. "每年", "each year" and
-# "per capita" are not among them (a yearly figure; 人均 is named by the sentence that gives it).
-_ZH_PER_UNIT = re.compile(r"每(?:一)?(?:个|家|户|名|位|村|人|平方米|亩)|平均每|户均|村均")
-_EN_PER_UNIT = re.compile(r"\beach of\b|\bper (?!capita\b|year\b|annum\b|cent\b)[a-z]+|\bon average per\b")
+# A figure asked per village, per head, per household, per square metre: a total does not answer it. "每年" and
+# "each year" are not among them (a yearly figure).
+_ZH_PER_UNIT = re.compile(r"每(?:一)?(?:个|家|户|名|位|村|人|平方米|亩)|平均每|人均|户均|村均")
+_EN_PER_UNIT = re.compile(r"\beach of\b|\bper (?!year\b|annum\b|cent\b)[a-z]+|\bon average per\b")
 _PER_UNIT_SAID = re.compile(r"每|均|/")
 # A quarter or a half of a year: its figure is not the year's. Year-end ("年底") is the year's own figure.
 _ZH_PART_OF_YEAR = re.compile(r"(?:第?[一二三四1-4]|前三)季度|[上下]半年")

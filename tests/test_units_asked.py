@@ -26,9 +26,10 @@ BRIEFING = (
         ("What is the rent per square metre at the enclave?", True),
         ("每个村分到多少返利？", True),
         ("How many tourists visit Badu village each year?", False),  # a yearly figure
-        ("What was urban residents' per capita disposable income in 2005?", False),
+        ("What was urban residents' per capita disposable income in 2005?", True),  # per head: 人均 gives it
         ("每年增收多少？", False),
-        ("人均可支配收入是多少？", False),
+        ("人均可支配收入是多少？", True),
+        ("2025年去博鳌乐城的医疗游客人均花了多少钱？", True),
     ],
 )
 def test_a_figure_per_village_or_per_square_metre_is_asked_per_unit(question: str, per_unit: bool) -> None:
@@ -37,7 +38,9 @@ def test_a_figure_per_village_or_per_square_metre_is_asked_per_unit(question: st
 
 def test_a_sentence_gives_a_per_unit_figure_by_its_wording() -> None:
     assert gives_per_unit("村均返利19.4万元") and gives_per_unit("租金30元/平方米") and gives_per_unit("每亩产值")
+    assert gives_per_unit("城镇居民人均可支配收入达到10493元")
     assert not gives_per_unit("累计返利932.7万元")
+    assert not gives_per_unit("2025年医疗旅游人次86.5万、收入83.9亿元")  # a total: no spending per visitor
 
 
 def test_a_total_does_not_answer_each_ones_share(tmp_path: Path) -> None:
@@ -50,6 +53,18 @@ def test_a_total_does_not_answer_each_ones_share(tmp_path: Path) -> None:
 
 
 PORT = "2025年天津市政府工作报告\n\n一、2024年工作回顾\n\n天津港集装箱航线147条、吞吐量2329万标准箱。\n"
+
+
+def test_a_quarter_or_half_asked_is_not_answered_by_the_years_figure(tmp_path: Path) -> None:
+    report = "2026年贵州省政府工作报告\n\n一、2025年工作回顾\n\n全年地区生产总值增长4.9%，一般公共预算收入增长2.5%。\n"
+    searcher = searcher_over(tmp_path, {"2026年贵州省政府工作报告.txt": report})
+    assert understand("2025年第三季度贵州地区生产总值增长多少？").part_of_year == "第三季度"
+    assert understand("By how much did GDP grow in the first half of 2022?").part_of_year == "first half"
+    assert understand("截至2025年底组网卫星有多少颗？").part_of_year == ""  # year-end is the year's figure
+    assert build_answer("2025年贵州地区生产总值增长多少？", searcher, weights=OPEN).answered
+    assert not build_answer("2025年第三季度贵州地区生产总值增长多少？", searcher, weights=OPEN).answered
+    assert build_answer("2025年第三季度贵州地区生产总值增长多少？", searcher,
+                        weights=replace(OPEN, part_of_year=False)).answered
 
 
 def test_tons_asked_are_not_answered_in_containers(tmp_path: Path) -> None:
