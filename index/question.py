@@ -12,6 +12,8 @@ from index.figures import PHYSICAL_UNITS, figure_kind, find_dates, find_figures,
 from index.glossary import is_english
 from index.measures import measures_named
 from index.memo import QUESTIONS
+from index.records import Figure
+from index.segment import split_clauses
 from index.tokenize import places, query_tokens, years
 
 __all__ = ["Intent", "gives_per_unit", "names_part_of_year", "sentence_fits", "understand"]
@@ -35,6 +37,7 @@ class Intent:
     per_unit: bool = False  # it asks for a figure per village, per square metre … ("每个村", "each of the 48 villages")
     about_document: bool = False  # it asks about the document itself: its issue, date, issuer, recipients
     part_of_year: str = ""  # the quarter or half it asks a figure of ("第三季度", "上半年"); "" for a whole year
+    rate_of: str = ""  # a rate question's sort: "share" (占比, "what share") or "growth" (增长多少); "" either
 
 
 _AREA_UNITS = ("平方公里", "公顷", "亩")
@@ -167,6 +170,13 @@ _WAY_WEAK = re.compile(r"组建|建立|开展|实施|推动|推进|打造|设立
 _REASON_CUES = re.compile(
     r"因为|由于|为了|旨在|原因|得益于|针对|从而|因此|所以|以便|为.{1,10}(?:提供|奠定|创造)"
 )
+# A rate is a share of a whole or a growth: the words before it say which ("占全国23.6%", "增长17.5%").
+_RATE_SORTS = {
+    "share": re.compile(r"占|比重|比例|份额|\bshare\b|\bproportion\b|\bpercentage of\b|\bpercent of\b"),
+    "growth": re.compile(r"增长|增速|增幅|涨幅|降幅|下降|提高|提升|上涨|涨|降低|回落|减少|上升|同比|环比"
+                         r"|\bgr[eo]w(?:th|n|s)?\b|\bris(?:e|en|es)\b|\brose\b|\bincrease[ds]?\b|\bf[ae]ll\b"
+                         r"|\bdrop(?:ped)?\b|\bdecline[ds]?\b"),
+}
 _SINCE = re.compile(r"以来|期间|截至|当年|上半年|下半年|年初|年底")
 _GROWTH = re.compile(r"增长|下降|提高|提升|增加|减少")
 
@@ -187,10 +197,12 @@ def understand(question: str, tokens: tuple[str, ...] | None = None) -> Intent:
     per_unit = bool((_ZH_PER_UNIT if zh else _EN_PER_UNIT).search(said))
     about = bool((_ZH_ABOUT_DOCUMENT if zh else _EN_ABOUT_DOCUMENT).search(said))
     part = m.group() if (m := (_ZH_PART_OF_YEAR if zh else _EN_PART_OF_YEAR).search(said)) else ""
+    sorts = [name for name, cue in _RATE_SORTS.items() if cue.search(said)] if kind == "rate" else []
     if about and _ASKS_ISSUE.search(said):
         kind, unit, wants, listed = "issue", None, False, False
     return Intent(kind, "zh" if zh else "en", terms, tuple(years(question)), wants, unit, measures_named(asked),
-                  flow(question) if zh else None, days_named(question), listed, of, per_unit, about, part)
+                  flow(question) if zh else None, days_named(question), listed, of, per_unit, about, part,
+                  sorts[0] if len(sorts) == 1 else "")
 
 
 def names_part_of_year(sentence: str) -> bool:
@@ -295,7 +307,22 @@ def _figure_fit(intent: Intent, sentence: str) -> float:
     figures = find_figures(sentence)
     if not figures:
         return 0.3 if intent.kind == "rate" and _GROWTH.search(sentence) else 0.0
-    return max(_one_fit(intent, figure_kind(f), f.unit) for f in figures)
+    fit = max(_one_fit(intent, figure_kind(f), f.unit) for f in figures)
+    if fit == 1.0 and intent.rate_of and not _rates_of(intent.rate_of, sentence, figures):
+        return 0.2  # "增长17.5%" does not say what share of the nation's output it is, nor "占比55%" how fast it grew
+    return fit
+
+
+def _rates_of(asked: str, sentence: str, figures: list[Figure]) -> bool:
+    """Some rate of the sentence is of the asked sort: its clause up to it is not only of the other sort."""
+    other = _RATE_SORTS["growth" if asked == "share" else "share"]
+    for f in figures:
+        if figure_kind(f) != "rate":
+            continue
+        clause = next((sentence[a:f.start] for a, b in split_clauses(sentence) if a <= f.start < b), "")
+        if not (other.search(clause) and not _RATE_SORTS[asked].search(clause)):
+            return True
+    return False
 
 
 def _one_fit(intent: Intent, kind: str, unit: str) -> float:

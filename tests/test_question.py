@@ -233,3 +233,14 @@ def test_a_long_sentence_without_a_list_costs_linear_time() -> None:
     assert sentence_fits(platforms, "甲" * 200_000) == 0.0
     assert sentence_fits(platforms, "甲" * 100_000 + "、电商平台") == 1.0
     assert time.perf_counter() - started < 1.0
+
+
+def test_a_share_is_not_answered_by_a_growth_nor_a_growth_by_a_share() -> None:
+    share = understand("What share of China's raw coal output did Xinjiang produce in 2024?")
+    growth = understand("2025年贵州地区生产总值增长多少？")
+    assert (share.rate_of, growth.rate_of, understand("乡伴树蛙部落的入住率").rate_of) == ("share", "growth", "")
+    assert sentence_fits(share, "原煤产量5.41亿吨、增长17.5%") < 0.5  # refused: a growth, not a share
+    assert sentence_fits(share, "粮食总产量增量39.7亿斤、占全国23.6%") == 1.0
+    assert sentence_fits(growth, "服务业增加值占地区生产总值比重达56.2%") < 0.5
+    assert sentence_fits(growth, "工业增加值占地区生产总值比重提高到25.5%") == 1.0  # a share that grew: both
+    assert sentence_fits(growth, "全年地区生产总值增长4.9%") == 1.0
