@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "index" / "data" / "place_pinyin.tsv"
 HEADER = (
     "# Place names by their toneless pinyin, for English questions over Chinese documents (index/pinyin_names.py).\n"
-    "# Written by bench/make_place_pinyin.py from jieba's dictionary (words tagged ns) and index/data/domain_words.txt;\n"
-    "# pinyin <TAB> the places it spells, comma-separated, the more frequent first. Do not edit: rerun the script.\n"
+    "# Written by bench/make_place_pinyin.py from jieba's dictionary (words tagged ns) and\n"
+    "# index/data/domain_words.txt; pinyin <TAB> the places it spells, comma-separated, the more frequent first.\n"
+    "# Do not edit: rerun the script.\n"
 )
 
 
