@@ -7,12 +7,14 @@ import os
 import random
 import shutil
 import signal
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tqdm import tqdm
 
 from index import store
 from index.build import build_index
@@ -105,15 +107,34 @@ def _answers(folder: Path, idx: Path) -> None:
 
 def _build_in_a_child(folder: Path, idx: Path) -> int:
     """A full build in a forked copy of this process (imports already loaded, so kills land in the build)."""
+    return _in_a_child(lambda: build_index(folder, idx, FakeEmbedder(), full=True))
+
+
+def _in_a_child(work: Callable[[], object]) -> int:
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
         code = 1
+        # tqdm (bm25s creates its bars even when they are off) guards them with a lock shared across fork: a child
+        # killed while it holds that lock would leave this process waiting on it for ever. The child takes its own.
+        tqdm.set_lock(threading.RLock())
         try:
-            build_index(folder, idx, FakeEmbedder(), full=True)
+            work()
             code = 0
         finally:
             os._exit(code)
     return pid
+
+
+def test_a_child_killed_holding_the_progress_lock_does_not_stall_this_process() -> None:
+    tqdm(range(1), disable=True)  # this process's lock exists before the fork, as after any build
+    pid = _in_a_child(lambda: (tqdm.get_lock().acquire(), time.sleep(60)))
+    time.sleep(0.5)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    bar = threading.Thread(target=lambda: tqdm(range(1), disable=True), daemon=True)
+    bar.start()
+    bar.join(timeout=5)
+    assert not bar.is_alive(), "a progress bar waits on a lock the killed child held"
 
 
 @pytest.mark.slow
