@@ -17,9 +17,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "index" / "data" / "place_pinyin.tsv"
+# jieba tags some places as person names (博鳌 87, 张家界 193): those common enough join the places. A name the
+# documents do not hold is never chosen (index/query.py), so a person's name costs nothing but a line here.
+NAME_FREQ = 20
 HEADER = (
     "# Place names by their toneless pinyin, for English questions over Chinese documents (index/pinyin_names.py).\n"
-    "# Written by bench/make_place_pinyin.py from jieba's dictionary (words tagged ns) and\n"
+    "# Written by bench/make_place_pinyin.py from jieba's dictionary (words tagged ns, and nr at least 20 times) and\n"
     "# index/data/domain_words.txt; pinyin <TAB> the places it spells, comma-separated, the more frequent first.\n"
     "# Do not edit: rerun the script.\n"
 )
@@ -33,7 +36,8 @@ def places() -> dict[str, int]:
     with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as f:
         for line in f:
             word, freq, tag = line.split()
-            if tag == "ns" and 2 <= len(word) <= 4 and all("\u4e00" <= c <= "\u9fff" for c in word):
+            named = tag == "ns" or (tag == "nr" and int(freq) >= NAME_FREQ)
+            if named and 2 <= len(word) <= 4 and all("\u4e00" <= c <= "\u9fff" for c in word):
                 found[word] = int(freq)
     for line in (ROOT / "index" / "data" / "domain_words.txt").read_text(encoding="utf-8").splitlines():
         parts = line.split("|")[0].split()

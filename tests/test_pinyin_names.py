@@ -25,7 +25,8 @@ REPORT = (
 def test_a_spelling_gives_the_places_it_may_be() -> None:
     assert spelled("Xiamen") == ("厦门",)
     assert "贵州" in spelled("guizhou") and len(spelled("Guizhou")) > 1  # several places spell it alike
-    assert spelled("Boao") == ()  # not in the table: the name stays as written
+    assert spelled("Boao") == ("博鳌",)  # jieba tags it a person: common such names are in the table too
+    assert spelled("Qwxz") == ()  # no place: the name stays as written
 
 
 def test_a_pinyin_name_is_searched_as_the_place_the_documents_name(tmp_path: Path) -> None:
