@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from fake_index import searcher_over
+from fake_index import OPEN, searcher_over
 from paths import SEED
 
-from index.answer import Weights, build_answer
+from index.answer import build_answer
 from index.question import sentence_fits, understand
-
-OPEN = replace(Weights(), min_dense_zh=-1.0, min_dense_en=-1.0)  # the fake embedder's cosines are not e5's
 
 
 @pytest.mark.parametrize(

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
-from dataclasses import replace
 from pathlib import Path
 
-from fake_index import searcher_over
+from fake_index import OPEN, searcher_over
 from paths import ROOT
 
-from index.answer import Weights, build_answer
+from index.answer import build_answer
 from index.datafiles import tsv_rows
 from index.pinyin_names import spelled
 from index.query import make_query
-
-OPEN = replace(Weights(), min_dense_zh=-1.0, min_dense_en=-1.0)  # the fake embedder's cosines are not e5's
 
 REPORT = (
     "2025年福建省政府工作报告\n\n一、2024年工作回顾\n\n"
