@@ -226,6 +226,7 @@ def test_both_sets_grew_by_half_with_blind_questions() -> None:
         # reports set's brief, they were taken out before the answerer ran on the batch.
         (REPORT_SET, "rep-166", "rep-225", 57, 24, 6), (SEED_SET, "seed-225", "seed-264", 40, 18, 4),
         (REPORT_SET, "rep-226", "rep-285", 60, 18, 6), (SEED_SET, "seed-265", "seed-294", 30, 10, 5),
+        (REPORT_SET, "rep-286", "rep-335", 50, 12, 9),
     ],
 )
 def test_the_look_alike_batches_say_why_each_unanswerable_question_is_not_answered(
