@@ -173,7 +173,8 @@ _REASON_CUES = re.compile(
 # A rate is a share of a whole or a growth: the words before it say which ("占全国23.6%", "增长17.5%").
 _RATE_SORTS = {
     "share": re.compile(r"占|比重|比例|份额|\bshare\b|\bproportion\b|\bpercentage of\b|\bpercent of\b"),
-    "growth": re.compile(r"增长|增速|增幅|涨幅|降幅|下降|提高|提升|上涨|涨|降低|回落|减少|上升|同比|环比"
+    # "提升至1.4%", "提高到25.5%" give the level reached, not a growth
+    "growth": re.compile(r"(?:增长|增速|增幅|涨幅|降幅|下降|提高|提升|上涨|涨|降低|回落|减少|上升)(?![到至])|同比|环比"
                          r"|\bgr[eo]w(?:th|n|s)?\b|\bris(?:e|en|es)\b|\brose\b|\bincrease[ds]?\b|\bf[ae]ll\b"
                          r"|\bdrop(?:ped)?\b|\bdecline[ds]?\b"),
 }

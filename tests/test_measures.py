@@ -58,3 +58,8 @@ def test_a_rent_question_asks_for_an_amount_of_the_rent_measure() -> None:
 def test_a_verb_of_selling_names_no_measure() -> None:
     # 卖 is no statistic's name: a question saying it may ask for a figure the documents name otherwise
     assert measures_named("松阳的茶叶在余姚卖了多少？") == ()
+
+
+def test_retail_sales_name_the_sales_measure() -> None:
+    # "retail sales of consumer goods" asks for sales: "社会消费品零售总额2.76万亿元" names it as 零售.
+    assert names_measures("社会消费品零售总额2.76万亿元", measures_named("What were Henan's retail sales in 2024?"))

@@ -242,5 +242,7 @@ def test_a_share_is_not_answered_by_a_growth_nor_a_growth_by_a_share() -> None:
     assert sentence_fits(share, "原煤产量5.41亿吨、增长17.5%") < 0.5  # refused: a growth, not a share
     assert sentence_fits(share, "粮食总产量增量39.7亿斤、占全国23.6%") == 1.0
     assert sentence_fits(growth, "服务业增加值占地区生产总值比重达56.2%") < 0.5
-    assert sentence_fits(growth, "工业增加值占地区生产总值比重提高到25.5%") == 1.0  # a share that grew: both
+    # "提高到", "提升至" give the level reached: a share, not a growth
+    assert sentence_fits(growth, "工业增加值占地区生产总值比重提高到25.5%") < 0.5
+    assert sentence_fits(share, "预计研发经费投入增长25%、投入强度提升至1.4%") == 1.0
     assert sentence_fits(growth, "全年地区生产总值增长4.9%") == 1.0
