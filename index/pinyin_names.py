@@ -1,7 +1,8 @@
 """English place names spelled in pinyin ("Xiamen") → the Chinese places they may be (厦门), from a shipped table.
 
-index/data/place_pinyin.tsv is written by bench/make_place_pinyin.py (jieba's place names and our domain words);
-which of a spelling's places is meant is for the caller to decide by the documents (index/query.py).
+index/data/place_pinyin.tsv is written by bench/make_place_pinyin.py from jieba's place names, the common names it
+tags as persons, and our domain words. Which of a spelling's places is meant is for the caller to decide by the
+documents (index/query.py).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ _NOT_LETTER = re.compile(r"[^a-z]")
 
 
 def spelled(name: str) -> tuple[str, ...]:
-    """The places a pinyin spelling names, the more frequent first; () when none ("Boao" is not in the table)."""
+    """The places a pinyin spelling names, the more frequent first; () when none ("Lhasa" is not how pinyin spells
+    拉萨)."""
     return _table().get(_NOT_LETTER.sub("", name.lower()), ())
 
 

@@ -145,12 +145,11 @@ _PER_UNIT_SAID = re.compile(r"每|均|/")
 # A quarter or a half of a year: its figure is not the year's. Year-end ("年底") is the year's own figure.
 _ZH_PART_OF_YEAR = re.compile(r"(?:第?[一二三四1-4]|前三)季度|[上下]半年")
 _EN_PART_OF_YEAR = re.compile(r"\b(?:first|second|third|fourth) quarter\b|\bq[1-4]\b|\b(?:first|second) half\b")
-# The document itself: "这份简报是哪一年第几期", "这期简报是什么时候印发的", "Which offices was this briefing
-# reported to?"
-# Its header and distribution lines (kind "meta") answer these, and are then no headings to pass over.
+# The document itself ("这份简报是哪一年第几期", "这期简报是什么时候印发的", "Which offices was this briefing reported
+# to?"): its header and distribution lines (kind "meta") answer these, and are then no headings to pass over.
 _ZH_ABOUT_DOCUMENT = re.compile(r"(?:这|本)(?:份|期|一期)?(?:简报|报告)|简报第\s*\d+\s*期|第几期|哪一期")
 _EN_ABOUT_DOCUMENT = re.compile(r"\bthis (?:briefing|issue|bulletin|report)\b|\bwhich issue\b|\bissue number\b")
-# An issue line: "(2022 第 10 期)", "2022年第10期".
+# … asking which issue it is, answered by its issue line: "(2022 第 10 期)", "2022年第10期".
 _ASKS_ISSUE = re.compile(r"第几期|哪一期|几期|\bwhich issue\b|\bissue number\b|\bwhat issue\b")
 _ISSUE_LINE = re.compile(r"第\s*[\d一二三四五六七八九十]+\s*期")
 # "Which key areas …", "What are the three …", "Which offices …": a plural asked for.
