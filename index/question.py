@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -316,10 +317,13 @@ def _figure_fit(intent: Intent, sentence: str) -> float:
 def _rates_of(asked: str, sentence: str, figures: list[Figure]) -> bool:
     """Some rate of the sentence is of the asked sort: its clause up to it is not only of the other sort."""
     other = _RATE_SORTS["growth" if asked == "share" else "share"]
+    clauses = split_clauses(sentence)  # once: a sentence may hold thousands of rates
+    starts = [a for a, _ in clauses]
     for f in figures:
         if figure_kind(f) != "rate":
             continue
-        clause = next((sentence[a:f.start] for a, b in split_clauses(sentence) if a <= f.start < b), "")
+        a = starts[max(0, bisect.bisect_right(starts, f.start) - 1)] if starts else 0
+        clause = sentence[a:f.start]
         if not (other.search(clause) and not _RATE_SORTS[asked].search(clause)):
             return True
     return False
