@@ -77,6 +77,11 @@ class Searcher:
         value = math.nan if i is None else float(self._idf[i])
         return self._idf_unknown if math.isnan(value) else value
 
+    def holds(self, token: str) -> bool:
+        """Whether any indexed unit has this token."""
+        i = self._word_ids.get(token)
+        return i is not None and not math.isnan(float(self._idf[i]))
+
     def sentence(self, row: int) -> tuple[Briefing, Sentence]:
         return self._sentence(row)
 

@@ -28,7 +28,7 @@ from index.glossary import glossary_terms, is_english
 from index.memo import QUESTIONS, SENTENCES
 from index.synonyms import documents_words
 
-__all__ = ["keep_cache_in", "key_terms", "places", "query_tokens", "tokens", "years"]
+__all__ = ["is_stop_word", "keep_cache_in", "key_terms", "places", "query_tokens", "tokens", "years"]
 
 _PIECE = re.compile(
     r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)|(?P<lat>[a-z]+(?:\d+(?:\.\d+)?)?)|(?P<han>[\u3007\u3400-\u9fff]+)"
@@ -83,6 +83,11 @@ class _Vocab:
 _lock = threading.Lock()
 _vocab: _Vocab | None = None
 _cache_folder: Path | None = None  # see keep_cache_in
+
+
+def is_stop_word(word: str) -> bool:
+    """A word no question is about ("what", "was", "多少"): never searched for."""
+    return word in _ZH_STOP or word in _EN_STOP
 
 
 def tokens(text: str) -> list[str]:
