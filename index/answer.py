@@ -150,8 +150,8 @@ def build_answer(
         nearest = _nearest_sections(ranked)
         return Answer(question=question, answered=False, answer=None, figure=None, quotes=(), nearest=nearest)
     ranked = [best, *(s for s in ranked if s is not best)]
-    # A bare heading is never quoted as evidence: the sentences under it say what it announces.
-    ordered = [s for s in _newest_first(ranked, best) if s is best or s.sentence.kind != "heading"]
+    # A bare heading or a question is never quoted as evidence (Sentence.evidence).
+    ordered = [s for s in _newest_first(ranked, best) if s is best or s.sentence.evidence]
     quotes = tuple(_quote(s) for s in ordered[:top])
     lead = ordered[0]
     subject = terms[0] if terms else None
@@ -223,8 +223,8 @@ def _hand_scored(c: Candidate, w: Weights) -> Scored:
 
 def _best(ranked: list[Scored], terms: list[str], intent: Intent, w: Weights) -> Scored | None:
     if w.scorer == "fitted":
-        # The model's probability is the evidence: the best sentence (never a bare heading) or a refusal.
-        top = next((s for s in ranked[: w.support_depth] if s.sentence.kind != "heading"), None)
+        # The model's probability is the evidence: the best sentence (never a bare heading or a question) or a refusal.
+        top = next((s for s in ranked[: w.support_depth] if s.sentence.evidence), None)
         model = bundled_scorer()
         return top if top is not None and model.answer_probability(dict(top.parts)) >= model.threshold else None
     # A question naming a measure may be answered a little further down, by a sentence that names it.
@@ -256,7 +256,7 @@ def _figure_beside(best: Scored, ranked: list[Scored], intent: Intent, terms: li
 def _supported(best: Scored, terms: list[str], intent: Intent, w: Weights) -> bool:
     """Refuse on evidence, not on similarity alone: the question's words must be found where the answer is."""
     floor = w.min_dense_en if intent.lang == "en" else w.min_dense_zh
-    if best.dense < floor or best.sentence.kind == "heading":
+    if best.dense < floor or not best.sentence.evidence:
         return False
     if terms and best.coverage < w.min_coverage:
         return False

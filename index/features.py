@@ -121,8 +121,9 @@ def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: f
 
 
 def _passed_over(s: Sentence, about_document: bool) -> bool:
-    """A heading, or a header line (title, issue, issuer, recipients) unless the question asks about the document."""
-    return s.kind == "heading" or (s.kind == "meta" and not about_document)
+    """No evidence (a heading, a question), or a header line (title, issue, issuer, recipients) unless the question
+    asks about the document."""
+    return not s.evidence or (s.kind == "meta" and not about_document)
 
 
 def _coverage(searcher: Searcher, b: Briefing, s: Sentence, query: Query, asked: tuple[str, ...]) -> float:

@@ -49,6 +49,12 @@ class Sentence:
     section_titles: tuple[str, ...]  # the same headings in full
     clauses: tuple[tuple[int, int], ...] = ()  # absolute offsets of clauses (split on ，、：)
 
+    @property
+    def evidence(self) -> bool:
+        """Whether it can be quoted as an answer's evidence: a bare heading only announces what the sentences under it
+        say, and a sentence that itself asks ("…的类型是什么？") answers nothing."""
+        return self.kind != "heading" and not self.text.rstrip().endswith(("？", "?"))
+
 
 @dataclass(frozen=True)
 class Briefing:

@@ -195,3 +195,16 @@ def test_another_place_of_the_same_level_is_told_by_its_suffix() -> None:
     assert not another_of_the_same_level("松阳累计返利多少？", "八都村每年增收20余万元；")  # no level asked
     # An autonomous region is a province: a district named in its report is no other one of its kind.
     assert not another_of_the_same_level("2025年广西壮族自治区地区生产总值是多少？", "浦东新区生产总值增长5%。")
+
+
+def test_a_sentence_that_itself_asks_is_not_the_answer(tmp_path: Path) -> None:
+    from fake_index import searcher_over
+
+    doc = (
+        "电视剧观察\n\n一、观众来信\n\n近期不少观众来信询问剧情。观众常问：《狂飙》是什么类型的电视剧？\n\n"
+        "《狂飙》这部电视剧的类型是反黑刑侦剧，讲述一线刑警与黑恶势力的较量。\n"
+    )
+    searcher = searcher_over(tmp_path, {"观察.txt": doc})
+    a = build_answer("《狂飙》是什么类型的电视剧？", searcher, weights=OPEN)
+    assert a.answered and a.quotes[0].text.startswith("《狂飙》这部电视剧的类型是反黑刑侦剧")
+    assert all(not q.text.endswith("？") for q in a.quotes)  # nor is it quoted beside the answer
