@@ -24,6 +24,9 @@ __all__ = [
 
 # A sentence that states a plan, not a result: "预期目标是…增长5%左右", "力争…".
 TARGET = re.compile(r"目标|预期|力争|计划|左右[；;，,。]")
+# … but a target met is a result ("顺利完成全年主要目标任务", "实现预期目标"), and "目标任务体系" names a system of
+# them.
+_MET = re.compile(r"(?:完成|实现|达到|达成)[^，。；]{0,8}?(?:目标|预期|计划)+|目标(?:任务)?体系")
 # A span of years, not the one year asked about: "“十四五”以来…", "从4.16万亿元增加到5.67万亿元", "年均增长".
 # "连续3年增长" is a span; "连续39年居全国首位" is a standing kept for years beside this year's figure, not one.
 SEVERAL_YEARS = re.compile(
@@ -78,7 +81,7 @@ def plan_section(titles: tuple[str, ...]) -> bool:
 
 def _plan_cue(text: str, query: Query) -> bool:
     return bool(
-        TARGET.search(text)
+        TARGET.search(_MET.sub("", text))
         or (query.intent.years and SEVERAL_YEARS.search(text) and not SEVERAL_YEARS.search(query.text))
     )
 

@@ -137,7 +137,11 @@ _ZH_ASKS = ((_ZH_REASON, "reason"), (_ZH_DATE, "date"), (_ZH_PERSON, "person"), 
 _EN_ASKS = ((_EN_REASON, "reason"), (_EN_DATE, "date"), (_EN_PERSON, "person"), (_EN_PLACE, "place"))
 _PER_HEAD = re.compile(r"每[一二三四五六七八九十百千万\d]+(?:常住)?(?:人口|人|户|居民)")
 _EN_PER_HEAD = re.compile(r"\bper (?:capita|head|person|[\d,]+ (?:people|persons|residents|inhabitants|population))\b")
-_EN_QUANTITY = re.compile(r"\bhow (?:much|many)\b")
+# The English words of _ZH_QUANTITY's 多大, 多高, 多长, 多久, 规模, 总额, 数额: "How large was Guizhou's computing
+# power", "What was the value of China's exports".
+_EN_QUANTITY = re.compile(
+    r"\bhow (?:much|many|large|big|high|long|far)\b|\b(?:size|scale|volume|value|total|amount|output)\b"
+)
 # A figure asked per village, per head, per household, per square metre: a total does not answer it. "每年" and
 # "each year" are not among them (a yearly figure).
 _ZH_PER_UNIT = re.compile(r"每(?:一)?(?:个|家|户|名|位|村|人|平方米|亩)|平均每|人均|户均|村均")

@@ -168,6 +168,17 @@ def test_a_standing_kept_for_years_is_not_a_span_of_years(searcher: Searcher) ->
     assert plan_wording(_sentence("进出口总额连续3年增长10%以上。"), asks_2024)
 
 
+def test_a_target_met_is_a_result(searcher: Searcher) -> None:
+    """"顺利完成全年主要目标任务" says the targets were met, and "目标任务体系" names them: the figures are results."""
+    asks_2025 = make_query("2025年粮食产量是多少？", searcher)
+    summary = ("一年来，聚焦“1+2+4+N”目标任务体系，生产总值增长5.6%，粮食产量1350.97亿斤，"
+               "主要指标增速居全国前列，顺利完成全年主要目标任务。")
+    assert not plan_wording(_sentence(summary), asks_2025)
+    assert not plan_wording(_sentence("全年实现预期目标，城镇新增就业52.6万人。"), asks_2025)
+    assert plan_wording(_sentence("主要预期目标是：粮食产量稳定在1300亿斤以上。"), asks_2025)
+    assert plan_wording(_sentence("力争完成投资100亿元，实现粮食产量1300亿斤目标。"), asks_2025)  # 力争 still plans
+
+
 def test_the_results_before_a_plan_cue_are_results(searcher: Searcher) -> None:
     """A cue holds for its own clause and those after it: a span of years named last leaves the figures before
     it as this year's; a target named first takes the whole list."""

@@ -81,6 +81,11 @@ QUESTIONS: list[tuple[str, str, bool, str | None]] = [
     ("How many new-energy vehicles did Chongqing produce in 2025?", "count", True, "辆"),  # as 汽车 gives 辆
     ("How many satellites are in the Jilin-1 constellation?", "count", True, "颗"),
     ("那个示范村的村级集体收入一年涨几个点？", "rate", True, "%"),
+    # English asks a quantity as 多大, 规模, 总额 do, without "how much"
+    ("What was the value of China's exports in 2013?", "other", True, None),
+    ("How large was Guizhou's computing power in 2024?", "other", True, None),
+    ("What was Jiangxi's total grain output in 2024?", "other", True, None),
+    ("What new cooperation model did the cadre exchange introduce?", "other", False, None),
 ]
 
 
