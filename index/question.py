@@ -39,6 +39,7 @@ class Intent:
     about_document: bool = False  # it asks about the document itself: its issue, date, issuer, recipients
     part_of_year: str = ""  # the quarter or half it asks a figure of ("第三季度", "上半年"); "" for a whole year
     rate_of: str = ""  # a rate question's sort: "share" (占比, "what share") or "growth" (增长多少); "" either
+    place_type: str = ""  # the suffix of the place asked for ("市" for 哪个市, "which city"); "" for any place
 
 
 _AREA_UNITS = ("平方公里", "公顷", "亩")
@@ -133,6 +134,11 @@ _EN_UNITS = (
     (re.compile(r"\b(?:tons|tonnes)\b"), "吨"),
     (re.compile(r"\bteus?\b"), "标准箱"),
 )
+# The sort of place asked for, by the suffix its name ends in: "哪个县", "哪座城市", "which city".
+_ZH_PLACE_TYPE = re.compile(r"哪(?:个|座)?(?P<t>省|城市|市|县|区|镇|乡|村)")
+_EN_PLACE_TYPE = re.compile(r"\bwhich (?P<t>province|city|county|district|town|township|village)\b")
+_PLACE_SUFFIX = {"城市": "市", "province": "省", "city": "市", "county": "县", "district": "区", "town": "镇",
+                 "township": "乡", "village": "村"}
 _ZH_ASKS = ((_ZH_REASON, "reason"), (_ZH_DATE, "date"), (_ZH_PERSON, "person"), (_ZH_PLACE, "place"))
 _EN_ASKS = ((_EN_REASON, "reason"), (_EN_DATE, "date"), (_EN_PERSON, "person"), (_EN_PLACE, "place"))
 _PER_HEAD = re.compile(r"每[一二三四五六七八九十百千万\d]+(?:常住)?(?:人口|人|户|居民)")
@@ -203,11 +209,13 @@ def understand(question: str, tokens: tuple[str, ...] | None = None) -> Intent:
     about = bool((_ZH_ABOUT_DOCUMENT if zh else _EN_ABOUT_DOCUMENT).search(said))
     part = m.group() if (m := (_ZH_PART_OF_YEAR if zh else _EN_PART_OF_YEAR).search(said)) else ""
     sorts = [name for name, cue in _RATE_SORTS.items() if cue.search(said)] if kind == "rate" else []
+    typed = (_ZH_PLACE_TYPE if zh else _EN_PLACE_TYPE).search(said) if kind == "place" else None
+    place_type = _PLACE_SUFFIX.get(typed.group("t"), typed.group("t")) if typed else ""
     if about and _ASKS_ISSUE.search(said):
         kind, unit, wants, listed = "issue", None, False, False
     return Intent(kind, "zh" if zh else "en", terms, tuple(years(question)), wants, unit, measures_named(asked),
                   flow(question) if zh else None, days_named(question), listed, of, per_unit, about, part,
-                  sorts[0] if len(sorts) == 1 else "")
+                  sorts[0] if len(sorts) == 1 else "", place_type)
 
 
 def names_part_of_year(sentence: str) -> bool:
@@ -295,10 +303,14 @@ def _kind_fit(intent: Intent, sentence: str) -> float:
     if intent.kind == "date":
         return 1.0 if find_dates(sentence) else 0.3 if _SINCE.search(sentence) else 0.0
     if intent.kind == "place":
+        named = places(sentence)
+        other = set(named) - set(intent.terms)
+        if intent.place_type:  # "Which city": a place of that sort, not a village or a park
+            typed = any(p.endswith(intent.place_type) for p in other)
+            return 1.0 if typed else 0.6 if other or _LOCATION.search(sentence) else 0.0
         if _LOCATION.search(sentence):
             return 1.0
-        named = places(sentence)
-        return 1.0 if set(named) - set(intent.terms) else 0.6 if named else 0.0
+        return 1.0 if other else 0.6 if named else 0.0
     if intent.kind == "person":
         return 1.0 if _TITLES.search(sentence) else 0.0
     if intent.kind == "way":

@@ -259,3 +259,16 @@ def test_a_sentence_of_many_rates_costs_linear_time() -> None:
     started = time.perf_counter()
     assert sentence_fits(share, "原煤增长1%，" * 20_000) < 0.5
     assert time.perf_counter() - started < 2.0
+
+
+def test_a_sort_of_place_asked_is_answered_by_a_place_of_that_sort() -> None:
+    """"Which city" is answered by 丽水市, not by a sentence naming only villages and towns."""
+    city = understand("Which city is Songyang County part of?")
+    assert (city.kind, city.place_type) == ("place", "市")
+    assert understand("余姚是和哪个县开展山海协作的？").place_type == "县"
+    assert understand("横樟村引进了哪里的特色农产品？").place_type == ""  # any place
+    with_city = "持续推动和丽水市松阳县的山海协作，探索形成造血帮扶新模式。"
+    only_villages = "余姚资金援助松阳古市镇八都村发展民宿、康养产业。"
+    assert sentence_fits(city, with_city) > sentence_fits(city, only_villages) > 0
+    anywhere = understand("横樟村引进了哪里的特色农产品？")
+    assert sentence_fits(anywhere, only_villages) == 1.0
