@@ -54,6 +54,11 @@ class Weights:
     # refusal fewer); the briefing alone (71 of 76), the corpus seed (67 of 76) and RGB-zh (38 of 56) the same.
     retrieve_each: int = 10
     fused: float = 1.0
+    # The lexical list's weight in the reciprocal-rank fusion, the dense list's being 1. `bench/sweep.py --grid
+    # lexical_weight=0.25,0.5,0.6,0.75,1.0,1.5` on the four dev halves: the briefing alone 90 / 91 / 91 / 91 / 92 / 91
+    # of 96, RGB-zh 38 / 38 / 38 / 38 / 38 / 36 of 56, the corpus seed 83 / 85 / 85 / 85 / 86 / 86 of 96, the reports
+    # 110 / 111 / 110 / 109 / 108 / 106 of 118: no value wins everywhere, so it stays 1.
+    lexical_weight: float = 1.0
     # A neighbour's retrieval score lends support to the sentence beside it. Set by hand; `bench/sweep.py --grid
     # window=0,0.15,0.3,0.45` on the dev halves (at a3dcd1d): RGB-zh 36 / 39 / 38 / 42 of 56, reports 38 / 39 / 39
     # / 37 of 48, the corpus seed 56 / 56 / 57 / 56 of 67, the briefing alone 58 / 59 / 60 / 60 of 67: it stays.
@@ -188,7 +193,8 @@ def question_candidates(
     """The sentences that may answer a question, with their features (what both scorers rank)."""
     w = weights or Weights()
     files = documents_naming(searcher, list(query.terms))
-    hits = searcher.search(query, k=w.retrieve, mode=mode, files=files, each=w.retrieve_each)
+    hits = searcher.search(query, k=w.retrieve, mode=mode, files=files, each=w.retrieve_each,
+                           lexical_weight=w.lexical_weight)
     return candidates(searcher, query, hits, w.planned_fit)
 
 

@@ -122,7 +122,7 @@ class Searcher:
 
     def search(
         self, query: Query, k: int = 30, mode: Mode = "hybrid", pool: int = 100, files: Iterable[str] | None = None,
-        each: int = 0,
+        each: int = 0, lexical_weight: float = 1.0,
     ) -> list[Hit]:
         """The k best sentences for a question, best first; within the given documents when named.
 
@@ -141,9 +141,9 @@ class Searcher:
             else:
                 lexical = self.lexical.top(query.tokens, pool)
         fused: dict[int, float] = {}
-        for ranked in (dense, lexical):
+        for ranked, weight in ((dense, 1.0), (lexical, lexical_weight)):
             for rank, (row, _) in enumerate(ranked):
-                fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
+                fused[row] = fused.get(row, 0.0) + weight / (RRF_K + rank + 1)
         dense_of, lexical_of = dict(dense), dict(lexical)
         best = sorted(fused, key=lambda r: -fused[r])[:k]
         for ranked in (dense, lexical):

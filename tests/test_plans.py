@@ -66,6 +66,16 @@ def test_the_best_of_each_list_joins_the_fused_top(tmp_path: Path) -> None:
     assert len(joined) == len(set(joined)) <= 1 + 6
 
 
+def test_the_lexical_list_weighs_in_fusion_as_asked(tmp_path: Path) -> None:
+    lines = [f"第{i}项工作稳步推进，城镇建设持续加强，群众满意度提升。" for i in range(40)]
+    searcher = searcher_over(tmp_path, {"report.txt": "\n".join([*lines, "城镇新增就业17.78万人。"])})
+    query = make_query("城镇新增就业多少人？", searcher)
+    dense_order = [r for r, _ in searcher.dense(query, 10)]
+    assert [h.row for h in searcher.search(query, k=10, lexical_weight=0.0)] == dense_order
+    lexical_best = searcher.lexical.top(query.tokens, 1)[0][0]
+    assert searcher.search(query, k=1, lexical_weight=100.0)[0].row == lexical_best
+
+
 def test_a_review_section_is_no_plan_though_a_heading_names_a_target() -> None:
     assert plan_section(("二、2025年工作总体要求和主要目标",))
     assert plan_section(("三、2026年重点工作", "（一）扩大有效需求"))
