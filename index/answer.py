@@ -286,8 +286,9 @@ def _supported(best: Scored, terms: list[str], intent: Intent, w: Weights) -> bo
 
 
 def _asks_measure(intent: Intent, w: Weights) -> bool:
-    """An amount or a count of a named measure (GDP, 人口 …): a rate of it is often worded apart from it."""
-    return w.measures and bool(intent.measures) and intent.kind in {"money", "count"}
+    """An amount, a count or a quantity ("多少吨") of a named measure (GDP, 人口, 煤 …): a rate of it is often worded
+    apart from it ("经济增长5%")."""
+    return w.measures and bool(intent.measures) and intent.wants_figure and intent.kind != "rate"
 
 
 def _newest_first(ranked: list[Scored], best: Scored) -> list[Scored]:

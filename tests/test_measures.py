@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+from fake_index import OPEN, answered_figure, searcher_over
+
+from index.answer import build_answer
 from index.measures import measures_named, names_measures
 from index.question import understand
 
@@ -63,3 +67,18 @@ def test_a_verb_of_selling_names_no_measure() -> None:
 def test_retail_sales_name_the_sales_measure() -> None:
     # "retail sales of consumer goods" asks for sales: "社会消费品零售总额2.76万亿元" names it as 零售.
     assert names_measures("社会消费品零售总额2.76万亿元", measures_named("What were Henan's retail sales in 2024?"))
+
+
+def test_a_product_named_is_a_measure_the_answer_must_name(tmp_path: Path) -> None:
+    """"How many tons of coal" is not answered by the tons of cotton."""
+    coal = measures_named("How many tons of raw coal did Xinjiang produce in 2024?")
+    assert coal == ("coal",)
+    assert not names_measures("棉花总产568.6万吨、占全国92.2%。", coal)
+    assert names_measures("原煤产量5.41亿吨、增长17.5%。", coal)
+    assert measures_named("2025年黑龙江粮食总产量是多少？") == ("grain",)
+    assert measures_named("How large was Guizhou's computing power in 2024?") == ()  # power is no electricity
+    assert measures_named("How much electric power did Sichuan generate?") == ("electricity",)
+    report = "2025年新疆维吾尔自治区政府工作报告\n\n一、2024年工作回顾\n\n棉花总产568.6万吨、占全国92.2%。\n"
+    searcher = searcher_over(tmp_path, {"2025年新疆维吾尔自治区政府工作报告.txt": report})
+    assert not build_answer("2024年新疆原煤产量是多少吨？", searcher, weights=OPEN).answered
+    assert answered_figure(searcher, "2024年新疆棉花产量是多少吨？") == "568.6万吨"
