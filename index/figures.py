@@ -58,10 +58,10 @@ _OTHER = (
     "标准箱", "标箱", "度", "个月", "个小时", "年", "天", "小时", "分钟", "周年", "岁",
 )
 _UNITS = sorted({*_MONEY, *_RATE, *_AREA, *_COUNT, *_OTHER}, key=len, reverse=True)
-# Units of one physical dimension: "多少吨" may be answered in 斤, not in 标准箱.
+# Units of one physical dimension: "多少吨" may be answered in 斤, not in 标准箱; "多久" in 个月, not in 万元.
 _DIMENSIONS = (
     ("吨", "千克", "公斤", "斤"), ("公里", "千米", "米"), ("千瓦时", "度"), ("千瓦", "兆瓦"), ("标准箱", "标箱"),
-    ("立方米",), ("微克/立方米",),
+    ("立方米",), ("微克/立方米",), ("年", "个月", "天", "小时", "个小时", "分钟"),
 )
 PHYSICAL_UNITS = tuple(u for group in _DIMENSIONS for u in group)
 # A unit that is the first character of the next word is no unit: "10.51亿 人均每周…" (per head) counts no people.

@@ -67,6 +67,7 @@ _ZH_COUNT = re.compile(
 _ZH_MEASURED = re.compile(
     rf"(?:多少|(?<![这近前头哪])几)(?:万|千|百|亿)*(?P<unit>{'|'.join(sorted(PHYSICAL_UNITS, key=len, reverse=True))})"
 )
+_ZH_SPAN = re.compile(r"多远|多久|多长时间")
 _ZH_COUNT_NOUN = re.compile(r"(?P<unit>人|户|家|个|次)数|数量")
 _ZH_COUNTED = (
     (re.compile(r"游客|人次"), "人次"),
@@ -114,7 +115,7 @@ _EN_MONEY = re.compile(
 _AREA_WORDS = re.compile(r"面积|土地|用地|\b(?:land|area|acres?|mu|hectares?|square kilomet(?:er|re)s?)\b")
 _EN_MATERIAL = re.compile(r"\b(?:grain|crops?|electricity|power|energy|water|coal|steel|tons?|tonnes?)\b")
 _EN_WAY = re.compile(
-    r"\bhow\b(?! (?:much|many|long|big|large|old)\b)|\bwhat (?:measures|steps|means|ways?)\b"
+    r"\bhow\b(?! (?:much|many|long|big|large|old|far|high)\b)|\bwhat (?:measures|steps|means|ways?)\b"
 )
 _EN_UNITS = (
     (re.compile(r"\b(?:person-times|visits|trips|visitors|tourists)\b"), "人次"),
@@ -133,6 +134,9 @@ _EN_UNITS = (
     (re.compile(r"\bsatellites\b"), "颗"),
     (re.compile(r"\b(?:tons|tonnes)\b"), "吨"),
     (re.compile(r"\bteus?\b"), "标准箱"),
+    # a distance or a span of time asked: answered in its dimension (公里 or 米; 年, 个月 or 天)
+    (re.compile(r"\bhow far\b|\bkilomet(?:er|re)s?\b"), "公里"),
+    (re.compile(r"\bhow long\b(?! ago\b)"), "年"),
 )
 # The sort of place asked for, by the suffix its name ends in: "哪个县", "哪座城市", "which city".
 _ZH_PLACE_TYPE = re.compile(r"哪(?:个|座)?(?P<t>省|城市|市|县|区|镇|乡|村)")
@@ -243,6 +247,8 @@ def _zh_kind(q: str) -> tuple[str, str | None]:
         return ("other" if unit in _AREA_UNITS else "count"), unit
     if (m := _ZH_MEASURED.search(q)) is not None:
         return "other", m.group("unit")
+    if (m := _ZH_SPAN.search(q)) is not None:  # "相距多远", "租期多久"
+        return "other", "公里" if m.group() == "多远" else "年"
     way = _ZH_WAY.search(q) is not None
     quantity = _ZH_QUANTITY.search(q) is not None
     if _ZH_RATE.search(q) and (quantity or not way):

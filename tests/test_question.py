@@ -36,7 +36,7 @@ QUESTIONS: list[tuple[str, str, bool, str | None]] = [
     ("乡伴树蛙部落哪一年投入运营", "date", False, None),
     ("马克龙访华时间？", "date", False, None),  # a question ending in 时间 asks when
     ("产业飞地二期开工时间", "date", False, None),
-    ("培训持续多长时间？", "other", True, None),  # … but 多长时间 asks how long
+    ("培训持续多长时间？", "other", True, "年"),  # … but 多长时间 asks how long: a span of time
     ("余姚如何推动松阳乡村振兴", "way", False, None),
     ("援建资金怎么使用", "way", False, None),
     ("通过什么方式分配投资利益", "way", False, None),
@@ -86,6 +86,11 @@ QUESTIONS: list[tuple[str, str, bool, str | None]] = [
     ("How large was Guizhou's computing power in 2024?", "other", True, None),
     ("What was Jiangxi's total grain output in 2024?", "other", True, None),
     ("What new cooperation model did the cadre exchange introduce?", "other", False, None),
+    # a distance or a span of time: answered in its dimension
+    ("How far is Songyang County from Yuyao?", "other", True, "公里"),
+    ("How long is the lease term on the poverty-relief enclave?", "other", True, "年"),
+    ("松阳离余姚有多远？", "other", True, "公里"),
+    ("消薄飞地租期多久？", "other", True, "年"),
 ]
 
 
@@ -272,3 +277,13 @@ def test_a_sort_of_place_asked_is_answered_by_a_place_of_that_sort() -> None:
     assert sentence_fits(city, with_city) > sentence_fits(city, only_villages) > 0
     anywhere = understand("横樟村引进了哪里的特色农产品？")
     assert sentence_fits(anywhere, only_villages) == 1.0
+
+
+def test_a_span_of_time_is_answered_in_time_not_in_money() -> None:
+    """"How long is the lease term" is not answered by the enclave's 3109.5 万元; "租期18个月" answers it."""
+    lease = understand("How long is the lease term on the poverty-relief enclave?")
+    assert sentence_fits(lease, "租期18个月，到期后续租。") == 1.0
+    assert sentence_fits(lease, "参股投资 3109.5 万元，建设消薄飞地。") < 0.5  # below the kind-fit floor
+    far = understand("How far is Songyang County from Yuyao?")
+    assert sentence_fits(far, "两地相距约300公里。") == 1.0
+    assert sentence_fits(far, "入驻企业 65 家。") < 0.5
