@@ -113,7 +113,7 @@ def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: f
         # document's kind may tell whose year its figures are.
         dated = agreement(intent.days, intent.years, s.text) or (
             0.0 if asks_for_plan(query.text) else -1.0 if _over_a_period(b, s, query)
-            else profile_of(b).results_of(intent.years))
+            else profile_of(b).results_of(intent.years, s.text))
         values["agreement"] = dated
         values["kept_fit"] = kept
         out.append(Candidate(b, s, values, coverage, dense[r], in_context, kept))
@@ -164,6 +164,19 @@ def query_places(query: Query) -> tuple[str, ...]:
     """The places a question asks about: its key terms that are places, and "全国" for the whole country."""
     named = tuple(t for t in query.terms if places(t))
     return (*named, "全国") if _NATIONAL.search(query.text) and not named else named
+
+
+def speaking_for_the_nation(searcher: Searcher, files: list[str] | None, query: Query) -> list[str] | None:
+    """For a question about the whole country and no place in it, the documents (of `files`, or all) whose kind may
+    give the nation's figures: not a province's report, whose figures are the province's. `files` again when that
+    leaves none, or when the question names a place."""
+    asked = query_places(query)
+    if asked != ("全国",):
+        return files
+    briefings = searcher.snapshot.briefings
+    pool = files if files is not None else list(briefings)
+    kept = [f for f in pool if not profile_of(briefings[f]).speaks_for_another(asked, "")]
+    return kept or files
 
 
 def _kept_fit(b: Briefing, s: Sentence, query: Query, fit: float, planned_fit: float) -> float:

@@ -14,6 +14,7 @@ from index.build import build_index
 from index.cite import doc_label
 from index.doc_profiles import PLAIN, WorkReport, evidence_label, profile_of
 from index.embed import FakeEmbedder
+from index.features import speaking_for_the_nation
 from index.parse import parse_briefing
 from index.plans import other_years, plan_wording, results_before_plan
 from index.query import make_query
@@ -106,6 +107,9 @@ def test_work_report_gives_results_of_the_year_before_its_own() -> None:
     report = WorkReport(2025)
     assert report.results_of((2024,)) == 1.0 and report.results_of((2025,)) == -1.0
     assert report.results_of((2023,)) == 0.0 and report.results_of(()) == 0.0
+    # "今年" in the 2025 report is 2025, which it only plans: not 2024's result
+    assert report.results_of((2024,), "今年发展主要预期目标是：国内生产总值增长5%左右。") == -1.0
+    assert report.results_of((2024,), "全年国内生产总值增长5%。") == 1.0
 
 
 def test_a_provincial_figure_naming_no_place_is_the_provinces() -> None:
@@ -120,11 +124,27 @@ def test_a_provincial_figure_naming_no_place_is_the_provinces() -> None:
     assert not PLAIN.speaks_for_another(("松阳",), "入驻企业65家。")  # a briefing names its subject above
 
 
+def test_a_question_about_the_whole_country_is_asked_of_documents_that_may_speak_for_it(tmp_path: Path) -> None:
+    review = "\n\n一、过去一年工作回顾\n\n"
+    state, province = "2023年国务院政府工作报告", "2023年广东省政府工作报告"
+    searcher = searcher_over(tmp_path, {
+        f"{state}.txt": f"{state}{review}全年国内生产总值增长3%。\n",
+        f"{province}.txt": f"{province}{review}全省地区生产总值增长1.9%。\n",
+        "简报.txt": "工作简报\n\n全国对口支援工作会议召开。\n",
+    })
+    national = make_query("2022年我国国内生产总值增长多少？", searcher)
+    assert sorted(speaking_for_the_nation(searcher, None, national) or []) == [f"{state}.txt", "简报.txt"]
+    only = ["2023年广东省政府工作报告.txt"]
+    assert speaking_for_the_nation(searcher, only, national) == only  # none would be left: the filter gives way
+    guangdong = make_query("2022年广东地区生产总值增长多少？", searcher)
+    assert speaking_for_the_nation(searcher, None, guangdong) is None  # a place is named: nothing is filtered
+
+
 def test_plain_adds_nothing() -> None:
     b = parse_briefing("notes/笔记.md", NOTES)
     assert PLAIN.evidence_label(b) == doc_label(b) == evidence_label(b)
     assert not PLAIN.plans_only((2023,)) and not PLAIN.plans_only(())
-    assert PLAIN.results_of((2023,)) == 0.0
+    assert PLAIN.results_of((2023,)) == 0.0 and PLAIN.results_of((2023,), "今年新增就业1万人。") == 0.0
 
 
 # Plan wording: general, whatever the document's kind.

@@ -27,9 +27,10 @@ class DocProfile(Protocol):
         """The document speaks of one of these years only as plans, so its figures are no results of them."""
         ...
 
-    def results_of(self, years: tuple[int, ...]) -> float:
-        """1 when the document gives results of one of these years, -1 when it only plans them, 0 when its kind
-        says nothing (index/agreement.py reads it where the sentence itself names no year)."""
+    def results_of(self, years: tuple[int, ...], text: str = "") -> float:
+        """1 when the document gives results of one of these years, -1 when it only plans them (or `text`, a
+        sentence of it, speaks of another year in the document's own words: "今年"), 0 when its kind says nothing
+        (index/agreement.py reads it where the sentence itself names no year)."""
         ...
 
     def speaks_for_another(self, places: tuple[str, ...], text: str) -> bool:

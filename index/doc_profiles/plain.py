@@ -20,7 +20,7 @@ class Plain:
     def plans_only(self, years: tuple[int, ...]) -> bool:
         return False
 
-    def results_of(self, years: tuple[int, ...]) -> float:
+    def results_of(self, years: tuple[int, ...], text: str = "") -> float:
         return 0.0
 
     def speaks_for_another(self, places: tuple[str, ...], text: str) -> bool:

@@ -22,6 +22,7 @@ _REGION = re.compile(
     r"(?P<region>[\u4e00-\u9fff]{2,7}?)(?:省|市|维吾尔自治区|壮族自治区|回族自治区|自治区)?_?(?:人民)?政府工作报告"
 )
 _NATIONAL = "国务院"
+_THIS_YEAR = re.compile(r"今年")  # in a report of year T, the year T
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,9 @@ class WorkReport:
     def plans_only(self, years: tuple[int, ...]) -> bool:
         return self.year in years  # the 2025 report only plans 2025: its results are 2024's
 
-    def results_of(self, years: tuple[int, ...]) -> float:
+    def results_of(self, years: tuple[int, ...], text: str = "") -> float:
+        if self.year - 1 in years and _THIS_YEAR.search(text):
+            return -1.0  # "今年发展主要预期目标是…" speaks of the year the report plans, not of the one it reviews
         return 1.0 if self.year - 1 in years else -1.0 if self.plans_only(years) else 0.0
 
     def speaks_for_another(self, places: tuple[str, ...], text: str) -> bool:
