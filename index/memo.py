@@ -9,7 +9,9 @@ dictionaries loaded once per process), so keeping its results changes no answer,
 
 from __future__ import annotations
 
-__all__ = ["QUESTIONS", "SENTENCES"]
+__all__ = ["DOCUMENTS", "QUESTIONS", "SENTENCES"]
 
 QUESTIONS = 256  # questions kept: an answer needs only its own; a few hundred short strings cost little
 SENTENCES = 8192  # sentences kept (a few MB): the candidates of many questions, so recurring ones are free
+DOCUMENTS = 8192  # documents whose kind is kept (index/doc_profiles): read per candidate, and per document for a
+# question about the whole country

@@ -8,9 +8,11 @@ nation's (the region is read from the title or file name; the State Council's re
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
+from index.memo import DOCUMENTS
 from index.plans import YEAR
 from index.records import Briefing
 
@@ -58,9 +60,15 @@ class WorkReport:
 
 def detect_work_report(b: Briefing) -> WorkReport | None:
     """A work report by its title, with the year from its title or, failing that, its file name."""
-    if "工作报告" not in b.title:
+    return _detect(b.title, b.file)
+
+
+# Read once per document, not once per candidate sentence or per document of each nationwide question.
+@functools.lru_cache(maxsize=DOCUMENTS)
+def _detect(title: str, file: str) -> WorkReport | None:
+    if "工作报告" not in title:
         return None
-    named = b.title + " " + b.file.rsplit("/", 1)[-1]
+    named = title + " " + file.rsplit("/", 1)[-1]
     found = YEAR.search(named)
     if not found:
         return None
