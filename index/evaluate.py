@@ -82,6 +82,7 @@ class Score:
         return {
             "system": self.name,
             "questions": len(rows),
+            "answerable": len(ans),
             "top1": _share(sum(1 for r in ans if r["rank"] == 1 and not r["refused"]), len(ans)),
             "top3": _share(sum(1 for r in ans if r["rank"] and r["rank"] <= 3 and not r["refused"]), len(ans)),
             "mrr": round(sum(1 / r["rank"] for r in ans if r["rank"] and not r["refused"]) / max(len(ans), 1), 3),
