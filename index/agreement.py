@@ -15,7 +15,7 @@ import re
 from index.figures import find_dates
 from index.memo import SENTENCES
 
-__all__ = ["agreement", "days_named"]
+__all__ = ["agreement", "days_named", "names_year"]
 
 _DAY = re.compile(r"(?:\d{4}|-)-(\d{2}-\d{2})")  # "2022-01-05" or "--01-05": its month and day
 
@@ -36,6 +36,11 @@ def agreement(days: tuple[str, ...], years: tuple[int, ...], sentence: str) -> f
     if years and said_years:
         return 0.0 if set(years) & said_years else -1.0
     return 0.0
+
+
+def names_year(years: tuple[int, ...], sentence: str) -> bool:
+    """The sentence names one of these years as its own (not as a base it is compared with)."""
+    return bool(set(years) & _dates_of(sentence)[1])
 
 
 # A year a figure is compared with is not the figure's: "城镇居民每百户拥有家用汽车21.5辆，比2007年增加15.5辆" gives

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -32,8 +33,9 @@ def documents_naming(searcher: Searcher, terms: list[str]) -> list[str] | None:
 
 
 def squash(text: str) -> str:
-    # "2022 年" in the text and "2022年" in a question are the same words.
-    return "".join(text.split())
+    """The text as words are matched in it: "2022 年" in the text and "2022年" in a question are the same words, and so
+    are the full-width "１９５４年" of older documents and "1954年" (NFKC, as questions and tokens are read)."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def evidence_labels(briefings: Mapping[str, Briefing]) -> dict[str, str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.agreement import agreement
+from index.agreement import agreement, names_year
 from index.cite import doc_label
 from index.doc_profiles import evidence_label, profile_of
 from index.evidence import squash
@@ -194,9 +194,10 @@ def _kept_fit(b: Briefing, s: Sentence, query: Query, fit: float, planned_fit: f
 
 def _over_a_period(b: Briefing, s: Sentence, query: Query) -> bool:
     """One year is asked for and the sentence's paragraph speaks of a span of years: "这五年…城镇新增就业累计106万人"
-    is no year's figure."""
+    is no year's figure. A sentence that names the year is that year's, whatever its paragraph: "１９８７年来华旅游入境
+    总人数达到２６９０万人次" in a paragraph comparing 1987 with 1982."""
     return (bool(query.intent.years) and not SEVERAL_YEARS.search(query.text)
-            and in_a_period_paragraph(b.text, s.start))
+            and in_a_period_paragraph(b.text, s.start) and not names_year(query.intent.years, s.text))
 
 
 def _planned(b: Briefing, s: Sentence, query: Query) -> bool:

@@ -336,6 +336,11 @@ def _figure_fit(intent: Intent, sentence: str) -> float:
     return fit
 
 
+def names_rate_sort(asked: str, clause: str) -> bool:
+    """The clause words a rate of the asked sort: "增长" a growth, "占" a share (`Intent.rate_of`)."""
+    return _RATE_SORTS[asked].search(clause) is not None
+
+
 def _rates_of(asked: str, sentence: str, figures: list[Figure]) -> bool:
     """Some rate of the sentence is of the asked sort: its clause up to it is not only of the other sort."""
     other = _RATE_SORTS["growth" if asked == "share" else "share"]

@@ -13,7 +13,7 @@ import numpy as np
 from index import store
 from index.columns import UNITS_CACHED, SentenceTable, UnitTable
 from index.embed import Embedder
-from index.evidence import evidence_labels, term_texts
+from index.evidence import evidence_labels, squash, term_texts
 from index.lexical import Lexical
 from index.profile import stage
 from index.query import Query
@@ -201,7 +201,7 @@ def _section_text(briefings: Mapping[str, Briefing], file: str, section: tuple[s
     sentences = b.sentences
     texts = (sentences.texts_in(section) if isinstance(sentences, SentenceTable)
              else [s.text for s in sentences if s.section == section])
-    return "".join("".join(texts).split())
+    return squash("".join(texts))
 
 
 def _top(rows: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from index.figures import figure_kind, find_figures
-from index.question import Intent
+from index.question import Intent, names_rate_sort
 from index.records import Figure, Sentence
 from index.tokenize import tokens
 
@@ -34,6 +34,9 @@ def pick_figure(s: Sentence, intent: Intent, words: dict[str, float], lead: str 
     pool = fitting or ([] if wanted else figures)
     if not pool:
         return None
+    if intent.rate_of:
+        # "比上年增长了多少" asks a growth: "完成了原定计划的101%" in the same sentence is a rate of another sort.
+        pool = [f for f in pool if names_rate_sort(intent.rate_of, _clause_before(s, f))] or pool
     scored = [(figure_match(s, f, figures, words, lead), -i, f) for i, f in enumerate(pool)]
     best = max(scored, key=lambda x: (x[0], x[1]))[2]
     if wanted is None and intent.kind == "other" and figure_kind(best) == "rate":
@@ -60,7 +63,7 @@ def figure_match(s: Sentence, f: Figure, figures: list[Figure], words: dict[str,
     """
     clauses = _comma_clauses(s)
     i = next((k for k, (a, b) in enumerate(clauses) if a <= f.start < b), 0)
-    own = _respectively(s, f, figures) or s.text[clauses[i][0] - s.start : f.start - s.start]
+    own = _respectively(s, f, figures) or _clause_before(s, f)
     before = s.text[clauses[i - 1][0] - s.start : clauses[i][0] - s.start] if i > 0 else ""
     own_tokens, before_tokens = set(tokens(own)), set(tokens(before))
     score = sum(v for t, v in words.items() if t in own_tokens)
@@ -68,6 +71,12 @@ def figure_match(s: Sentence, f: Figure, figures: list[Figure], words: dict[str,
     if lead is not None and lead in "".join(own.split()):
         score += words.get(lead, 1.0)
     return score
+
+
+def _clause_before(s: Sentence, f: Figure) -> str:
+    """The words of the figure's own clause up to it: what it counts."""
+    start = next((a for a, b in _comma_clauses(s) if a <= f.start < b), s.start)
+    return s.text[start - s.start : f.start - s.start]
 
 
 def _comma_clauses(s: Sentence) -> list[tuple[int, int]]:

@@ -15,6 +15,7 @@ from index import store
 from index.build import build_index
 from index.columns import SentenceTable, UnitsBuilder, sentence_texts
 from index.embed import FakeEmbedder
+from index.evidence import squash
 from index.lexical import Lexical
 from index.parse import parse_briefing
 from index.records import Unit
@@ -88,7 +89,7 @@ def test_the_searcher_weighs_and_finds_rows_as_from_the_records(seed_folder: Pat
                                                                       for i, u in enumerate(units)}
     b = snap.briefings[SEED_NAME]
     for s in b.sentences:
-        expected = "".join("".join(x.text for x in b.sentences if x.section == s.section).split())
+        expected = squash("".join(x.text for x in b.sentences if x.section == s.section))
         assert searcher.section_text(SEED_NAME, s.section) == expected
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from fake_index import OPEN, answered_figure, searcher_over
 
 from index.answer import build_answer
+from index.evidence import squash
 from index.plans import in_a_period_paragraph, plan_section
 from index.query import make_query
 
@@ -91,3 +92,26 @@ def test_a_result_under_a_review_heading_naming_a_target_answers(tmp_path: Path)
     )
     searcher = searcher_over(tmp_path, {"2025年宁夏政府工作报告.txt": report})
     assert (answered_figure(searcher, "2024年宁夏煤炭产量突破了多少？") or "").endswith("1亿吨")
+
+
+def test_a_sentence_naming_the_year_is_that_years_though_its_paragraph_spans_several(tmp_path: Path) -> None:
+    # The 1988 report compares 1987 with 1982 in one paragraph; its sentence naming 1987 gives 1987's figure.
+    report = (
+        "1988年国务院政府工作报告\n\n"
+        "一、五年来的工作\n\n"
+        "五年来，对外开放不断扩大。1987年来华旅游入境总人数达到2690万人次，为1982年的3.4倍。\n"
+    )
+    searcher = searcher_over(tmp_path, {"report.txt": report})
+    assert answered_figure(searcher, "1987年来华入境旅游的一共有多少人次？") == "2690万人次"
+
+
+def test_full_width_years_are_the_years_a_question_names(tmp_path: Path) -> None:
+    # Older reports write "１９５５年"; a question writes "1955年": the key terms are found in either.
+    assert squash("１９５４ 年，增长８％") == "1954年,增长8%"
+    report = (
+        "关于１９５５年国家决算和１９５６年国家预算的报告\n\n"
+        "一、１９５５年国家决算\n\n"
+        "１９５５年全国工业总产值完成了原定计划的１０１％，比１９５４年增长８％。\n"
+    )
+    searcher = searcher_over(tmp_path, {"report.txt": report})
+    assert answered_figure(searcher, "1955年全国工业总产值比1954年增长了多少？") == "８％"

@@ -81,3 +81,12 @@ FARMERS = (
 def test_by_how_much_keeps_the_amount_it_rose_by_over_a_neighbours_rate(tmp_path: Path) -> None:
     searcher = searcher_over(tmp_path, {"2026年吉林省政府工作报告.txt": FARMERS})
     assert answered_figure(searcher, "By how much did Jilin farmers' per capita income rise in 2025?") == "1207元"
+
+
+def test_a_growth_asked_is_the_rate_worded_as_growth(tmp_path: Path) -> None:
+    # "完成了原定计划的101%" is a rate of another sort than "比1954年增长8%", though its clause names more of the
+    # question's words.
+    report = "关于1955年国家决算的报告\n\n一、1955年国家决算\n\n1955年全国工业总产值完成了原定计划的101%，比1954年增长8%。\n"
+    searcher = searcher_over(tmp_path, {"report.txt": report})
+    assert answered_figure(searcher, "1955年全国工业总产值比1954年增长了多少？") == "8%"
+    assert answered_figure(searcher, "1955年全国工业总产值完成了原定计划的百分之多少？") == "101%"
