@@ -31,15 +31,44 @@ def measures_named(question: str) -> tuple[str, ...]:
     """The names of the measures a question asks about, in the order of measures.tsv."""
     text = _fold(question)
     if is_english(question):
-        return tuple(m.name for m in _measures() if any(p.search(text) for p in m.english))
-    return tuple(m.name for m in _measures() if any(w in text for w in m.chinese))
+        found = {m.name: [x.span() for p in m.english for x in p.finditer(text)] for m in _measures()}
+    else:
+        found = {m.name: _spans(text, m.chinese) for m in _measures()}
+    named = _longest(found)
+    return tuple(m.name for m in _measures() if m.name in named)
 
 
 def names_measures(sentence: str, names: tuple[str, ...]) -> bool:
-    """True when the sentence names every one of the measures `names` by one of its Chinese words."""
+    """True when the sentence names one of the measures `names` by one of its Chinese words (a question naming
+    several asks about one thing in its parts: "煤层气这类非常规天然气", "foreign trade (imports plus exports)")."""
+    if not names:
+        return True
     text = _fold(sentence)
-    by_name = {m.name: m for m in _measures()}
-    return all(any(w in text for w in by_name[n].chinese) for n in names)
+    named = _longest({m.name: _spans(text, m.chinese) for m in _measures()})
+    return any(n in named for n in names)
+
+
+def _spans(text: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
+    return [(i, i + len(w)) for w in words for i in _find_all(text, w)]
+
+
+def _find_all(text: str, word: str) -> list[int]:
+    out, i = [], text.find(word)
+    while i >= 0:
+        out.append(i)
+        i = text.find(word, i + 1)
+    return out
+
+
+def _longest(found: dict[str, list[tuple[int, int]]]) -> set[str]:
+    """The measures named somewhere not inside a longer word of another measure: "进出口" names trade, and the
+    "出口" inside it names no exports; "imports and exports" likewise."""
+    named = set()
+    for name, spans in found.items():
+        others = [o for other, os in found.items() if other != name for o in os]
+        if any(not any(a <= s and e <= b and b - a > e - s for a, b in others) for s, e in spans):
+            named.add(name)
+    return named
 
 
 def _fold(text: str) -> str:

@@ -82,3 +82,39 @@ def test_a_product_named_is_a_measure_the_answer_must_name(tmp_path: Path) -> No
     searcher = searcher_over(tmp_path, {"2025年新疆维吾尔自治区政府工作报告.txt": report})
     assert not build_answer("2024年新疆原煤产量是多少吨？", searcher, weights=OPEN).answered
     assert answered_figure(searcher, "2024年新疆棉花产量是多少吨？") == "568.6万吨"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What was the value of China's exports in 2013?", ("exports",)),
+        ("1987年全国进出口总额是多少？", ("trade",)),  # not exports: "出口" is inside "进出口"
+        ("What was China's total foreign trade in 1987?", ("trade",)),
+        ("How much did China's imports and exports come to in 2013?", ("trade",)),
+        ("2024年重庆出口了多少辆汽车？", ("exports",)),
+    ],
+)
+def test_a_word_inside_a_longer_word_of_another_measure_names_only_that_one(
+        question: str, expected: tuple[str, ...]) -> None:
+    assert measures_named(question) == expected
+
+
+def test_imports_and_exports_together_are_no_figure_of_exports() -> None:
+    assert not names_measures("进出口总额突破4万亿美元，再上新台阶。", ("exports",))
+    assert names_measures("进出口总额突破4万亿美元，再上新台阶。", ("trade",))
+    assert names_measures("进出口总额8512亿美元，其中出口4500亿美元。", ("exports",))
+    assert names_measures("出口总额达到2.2万亿美元。", ("exports",))
+
+
+def test_a_question_naming_several_measures_is_answered_by_a_sentence_naming_one() -> None:
+    # "煤层气这类非常规天然气" names coal (煤) and natural gas; the sentence gives the gas.
+    assert measures_named("2024年山西煤层气这类非常规天然气一年产了多少？") == ("coal", "natural gas")
+    assert names_measures("非常规天然气产量超过165亿立方米，增长12.7%。", ("coal", "natural gas"))
+    assert not names_measures("棉花总产568.6万吨、占全国92.2%。", ("coal", "natural gas"))
+
+
+def test_exports_are_refused_where_only_imports_and_exports_are_given(tmp_path: Path) -> None:
+    report = "2014年政府工作报告\n\n一、2013年工作回顾\n\n2013年，进出口总额突破4万亿美元，再上新台阶。\n"
+    searcher = searcher_over(tmp_path, {"report.txt": report})
+    assert answered_figure(searcher, "What was the value of China's exports in 2013?") is None
+    assert answered_figure(searcher, "2013年全国进出口总额是多少？") == "4万亿美元"
