@@ -23,7 +23,8 @@ from index.memo import SENTENCES
 from index.records import Figure
 
 __all__ = [
-    "PHYSICAL_UNITS", "figure_kind", "find_dates", "find_figures", "normalise_number", "numbers_in", "same_dimension",
+    "PHYSICAL_UNITS", "figure_kind", "find_dates", "find_figures", "in_a_ratio", "normalise_number", "numbers_in",
+    "same_dimension",
 ]
 
 # Full-width forms mapped one character to one, so offsets into the mapped text hold for the original.
@@ -92,6 +93,19 @@ _DATE = re.compile(
     rf"|(?<![0-9.])(?P<m1>1[0-2]|0?[1-9]){_S}(?:—|–|-|~|至|到){_S}(?P<m2>1[0-2]|0?[1-9]){_S}月"
     rf"|(?<![0-9.])(?P<md_m>1[0-2]|0?[1-9]){_S}月(?:{_S}(?P<md_d>3[01]|[12]\d|0?[1-9]){_S}[日号])?"
 )
+
+
+# "全国每出口4辆汽车就有1辆安徽造", "每10个人中就有1个": both figures state a ratio, neither is a total.
+_RATIO = re.compile(r"每[^，。；,;！？!?]{0,8}?[0-9一二三四五六七八九十百千万]+[^，。；,;！？!?]{0,16}?就(?:有|是)"
+                    r"[^，。；,;！？!?]{0,8}?[0-9一二三四五六七八九十]+[^，。；,;！？!?0-9]{0,3}")
+
+
+def in_a_ratio(text: str, figures: list[Figure], offset: int = 0) -> list[Figure]:
+    """The figures of `text` (found with the same `offset`) that are parts of a "每…就有…" ratio."""
+    if "就" not in text or "每" not in text:
+        return []
+    spans = [(m.start() + offset, m.end() + offset) for m in _RATIO.finditer(text.translate(_WIDE))]
+    return [f for f in figures if any(a <= f.start and f.end <= b for a, b in spans)]
 
 
 def normalise_number(token: str) -> str:

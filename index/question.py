@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from index.agreement import days_named
 from index.direction import flow
-from index.figures import PHYSICAL_UNITS, figure_kind, find_dates, find_figures, same_dimension
+from index.figures import PHYSICAL_UNITS, figure_kind, find_dates, find_figures, in_a_ratio, same_dimension
 from index.glossary import is_english
 from index.measures import measures_named
 from index.memo import QUESTIONS
@@ -327,13 +327,21 @@ def _kind_fit(intent: Intent, sentence: str) -> float:
 
 
 def _figure_fit(intent: Intent, sentence: str) -> float:
-    figures = find_figures(sentence)
+    figures = totals(intent, sentence, find_figures(sentence))
     if not figures:
         return 0.3 if intent.kind == "rate" and _GROWTH.search(sentence) else 0.0
     fit = max(_one_fit(intent, figure_kind(f), f.unit) for f in figures)
     if fit == 1.0 and intent.rate_of and not _rates_of(intent.rate_of, sentence, figures):
         return 0.2  # "增长17.5%" does not say what share of the nation's output it is, nor "占比55%" how fast it grew
     return fit
+
+
+def totals(intent: Intent, sentence: str, figures: list[Figure], offset: int = 0) -> list[Figure]:
+    """The figures that may answer a question asking no ratio: not the parts of "每出口4辆汽车就有1辆"."""
+    if intent.kind == "rate" or intent.per_unit or not figures:
+        return figures
+    parts = in_a_ratio(sentence, figures, offset)
+    return [f for f in figures if f not in parts] if parts else figures
 
 
 def names_rate_sort(asked: str, clause: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from index.figures import figure_kind, find_figures
-from index.question import Intent, names_rate_sort
+from index.question import Intent, names_rate_sort, totals
 from index.records import Figure, Sentence
 from index.tokenize import tokens
 
@@ -20,7 +20,7 @@ _CONTINUES = re.compile(r"[，,、]?\s*(?:总量|总额|规模)?(?:达到|达|�
 
 def pick_figure(s: Sentence, intent: Intent, words: dict[str, float], lead: str | None = None) -> Figure | None:
     """The figure the question asks for: of the right kind, in the clause that names what was asked."""
-    figures = find_figures(s.text, s.start)[:_MAX_FIGURES]
+    figures = totals(intent, s.text, find_figures(s.text, s.start)[:_MAX_FIGURES], s.start)
     if not figures:
         return None
     wanted = _KIND_UNITS.get(intent.kind)

@@ -9,6 +9,7 @@ import pytest
 from fake_index import OPEN, answered_figure, searcher_over
 
 from index.answer import build_answer
+from index.figures import find_figures, in_a_ratio
 from index.question import gives_per_unit, understand
 
 BRIEFING = (
@@ -86,7 +87,20 @@ def test_by_how_much_keeps_the_amount_it_rose_by_over_a_neighbours_rate(tmp_path
 def test_a_growth_asked_is_the_rate_worded_as_growth(tmp_path: Path) -> None:
     # "完成了原定计划的101%" is a rate of another sort than "比1954年增长8%", though its clause names more of the
     # question's words.
-    report = "关于1955年国家决算的报告\n\n一、1955年国家决算\n\n1955年全国工业总产值完成了原定计划的101%，比1954年增长8%。\n"
+    report = ("关于1955年国家决算的报告\n\n一、1955年国家决算\n\n"
+              "1955年全国工业总产值完成了原定计划的101%，比1954年增长8%。\n")
     searcher = searcher_over(tmp_path, {"report.txt": report})
     assert answered_figure(searcher, "1955年全国工业总产值比1954年增长了多少？") == "8%"
     assert answered_figure(searcher, "1955年全国工业总产值完成了原定计划的百分之多少？") == "101%"
+
+
+def test_the_parts_of_a_ratio_are_no_total(tmp_path: Path) -> None:
+    # "每出口4辆汽车就有1辆安徽造" says a share of the nation's exports, not how many cars were made or exported.
+    report = ("2025年安徽省政府工作报告\n\n一、2024年工作回顾\n\n"
+              "整车出口量跃居全国首位，全国每出口4辆汽车就有1辆安徽造。\n汽车产量继续保持40%以上增长、达357万辆。\n")
+    searcher = searcher_over(tmp_path, {"report.txt": report})
+    assert answered_figure(searcher, "2024年安徽一共造了多少辆汽车？") == "357万辆"
+    assert answered_figure(searcher, "2024年安徽整车出口了多少辆？") is None
+    assert in_a_ratio("每10个人中就有1个是志愿者", find_figures("每10个人中就有1个是志愿者")) == \
+        find_figures("每10个人中就有1个是志愿者")
+    assert in_a_ratio("汽车产量达357万辆", find_figures("汽车产量达357万辆")) == []
