@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from index.datafiles import tsv_rows
 from index.figures import normalise_number
 from index.glossary import glossary_terms, is_english
 from index.memo import QUESTIONS, SENTENCES
@@ -65,10 +66,6 @@ _EN_STOP = _words(
     "got give",
 )
 _EN_KEY_STOP = _words("china chinese prc government province provincial city county briefing report")
-_PINYIN = re.compile(
-    r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
-    r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|ui|ue|er|a|o|e|i|u|v))"
-)
 
 
 @dataclass(frozen=True)
@@ -265,15 +262,22 @@ def _chinese_year(digits: str) -> str:
 
 
 def _is_pinyin_name(word: str) -> bool:
-    """True for romanised Chinese names of two or more syllables ("shenzhen", "anhui")."""
-    syllables = 0
-    i = 0
-    while i < len(word):
-        m = _PINYIN.match(word, i)
-        if m is None:
-            return False
-        i, syllables = m.end(), syllables + 1
-    return syllables >= 2
+    """True for romanised Chinese names of two or more syllables ("shenzhen", "anhui"), each a syllable pinyin has:
+    "under" is no name, though "un" and "der" look like pinyin."""
+    known = _syllables()
+    longest = max(map(len, known))
+    # ends[i]: the fewest syllables word[:i] splits into (0 for the empty start), None when it does not split
+    ends: list[int | None] = [0] + [None] * len(word)
+    for i in range(1, len(word) + 1):
+        counts = [c + 1 for j in range(max(0, i - longest), i) if (c := ends[j]) is not None and word[j:i] in known]
+        ends[i] = min(counts) if counts else None
+    return (ends[-1] or 0) >= 2
+
+
+@functools.cache
+def _syllables() -> frozenset[str]:
+    """index/data/pinyin_syllables.txt (bench/make_place_pinyin.py), read once."""
+    return frozenset(row[0] for row in tsv_rows("pinyin_syllables.txt", 1))
 
 
 def keep_cache_in(folder: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
 from fake_index import OPEN, searcher_over
 from paths import ROOT
 
@@ -12,6 +13,7 @@ from index.answer import build_answer
 from index.datafiles import tsv_rows
 from index.pinyin_names import spelled
 from index.query import make_query
+from index.tokenize import key_terms
 
 REPORT = (
     "2025年福建省政府工作报告\n\n一、2024年工作回顾\n\n"
@@ -46,3 +48,20 @@ def test_the_shipped_table_is_what_its_script_writes() -> None:
     shipped = (ROOT / "index" / "data" / "place_pinyin.tsv").read_text(encoding="utf-8")
     assert script.table(script.places()) == shipped
     assert len(tsv_rows("place_pinyin.tsv", 2)) > 10_000
+    listed = (ROOT / "index" / "data" / "pinyin_syllables.txt").read_text(encoding="utf-8")
+    assert script.syllables() == listed
+    assert 400 <= len(tsv_rows("pinyin_syllables.txt", 1)) <= 430  # Mandarin has about 410 toneless syllables
+
+
+@pytest.mark.parametrize(
+    ("question", "terms"),
+    [
+        # "Under" looks like pinyin ("un" + "der"), but "der" is no syllable: the question names no place.
+        ("Under the 1993 restructuring plan, how many constituent departments was the State Council to have?",
+         ["1993年"]),
+        ("How many passengers did Xiamen airport handle in 2024?", ["Xiamen", "2024年"]),
+        ("What was Heilongjiang's grain output in 2025?", ["黑龙江", "2025年"]),
+    ],
+)
+def test_a_capitalised_word_is_a_name_when_it_splits_into_pinyin_syllables(question: str, terms: list[str]) -> None:
+    assert key_terms(question) == terms
