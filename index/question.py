@@ -83,7 +83,7 @@ _ZH_RATE = re.compile(
 )
 _ZH_MONEY = re.compile(
     r"多少钱|金额|资金|投资|投入|返利|收入|销售额|营收|营业额|产值|总值|经费|补贴|捐赠|捐款|援助|预算|税收|利润|收益"
-    r"|增收|交易额|融资|贷款|花费|费用|成本|款|挣|赚|消费(?!帮扶)|(?i:gdp)|经济总量|增加值"
+    r"|增收|交易额|融资|贷款|花费|费用|成本|款|挣|赚|消费(?!帮扶)|(?i:gdp)|经济总量|增加值|工资|薪酬|薪金|养老金|退休金"
 )
 _ZH_WAY = re.compile(
     r"怎么|如何|怎样|通过什么|什么方式|哪些方式|(?:什么|哪些)(?:措施|办法|举措|做法|途径)|采取了?"
@@ -110,7 +110,7 @@ _EN_MONEY = re.compile(
     r"\bhow much\b|\bamount\b|\bfund(?:s|ing|ed)?\b|\binvest(?:ed|ment|ments)?\b|\bmoney\b|\brevenue\b"
     r"|\bsales\b|\bincome\b|\brebates?\b|\byuan\b|\brmb\b|\bspen[dt]\b|\bbudget\b|\bsubsid(?:y|ies)\b"
     r"|\bdonat(?:ed|ions?)\b|\bgdp\b|\bgross domestic product\b|\beconomic output\b|\boutput value\b"
-    r"|\btotal value\b|\bworth\b|\brent(?:s|al)?\b"
+    r"|\btotal value\b|\bworth\b|\brent(?:s|al)?\b|\bwages?\b|\bsalar(?:y|ies)\b|\bpensions?\b"
 )
 _AREA_WORDS = re.compile(r"面积|土地|用地|\b(?:land|area|acres?|mu|hectares?|square kilomet(?:er|re)s?)\b")
 _EN_MATERIAL = re.compile(r"\b(?:grain|crops?|electricity|power|energy|water|coal|steel|tons?|tonnes?)\b")

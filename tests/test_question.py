@@ -91,6 +91,9 @@ QUESTIONS: list[tuple[str, str, bool, str | None]] = [
     ("How long is the lease term on the poverty-relief enclave?", "other", True, "年"),
     ("松阳离余姚有多远？", "other", True, "公里"),
     ("消薄飞地租期多久？", "other", True, "年"),
+    # a wage or a pension is money, though the question names the workers who earn it
+    ("1979年全民所有制职工年平均工资有多少？", "money", True, "元"),
+    ("What was the average monthly pension of enterprise retirees in China in 2008?", "money", True, "元"),
 ]
 
 
