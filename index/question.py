@@ -40,6 +40,7 @@ class Intent:
     part_of_year: str = ""  # the quarter or half it asks a figure of ("第三季度", "上半年"); "" for a whole year
     rate_of: str = ""  # a rate question's sort: "share" (占比, "what share") or "growth" (增长多少); "" either
     place_type: str = ""  # the suffix of the place asked for ("市" for 哪个市, "which city"); "" for any place
+    asks_change: bool = True  # it asks how much something changed or was added ("增加了多少", "新增", "how many new")
 
 
 _AREA_UNITS = ("平方公里", "公顷", "亩")
@@ -194,6 +195,15 @@ _RATE_SORTS = {
 }
 _SINCE = re.compile(r"以来|期间|截至|当年|上半年|下半年|年初|年底")
 _GROWTH = re.compile(r"增长|下降|提高|提升|增加|减少")
+# A question asking a change or what was added ("增加了多少", "新增就业多少人", "how many new jobs"); one that does
+# not asks a level, which a change ("比上年增加61元", "增量39.7亿斤", "养老金人均每月新增110元") does not give.
+_ZH_CHANGE = re.compile(r"增加|增长|新增|增量|净增|增收|增产|减少|下降|提高|提升|上涨|涨|降|多了|少了|翻")
+_EN_CHANGE = re.compile(
+    r"\b(?:increase[ds]?|ris(?:e|en|es)|rose|gr[eo]w(?:n|s|th)?|add(?:ed|s)?|additional|more|gain(?:ed|s)?"
+    r"|f[ae]ll|drop(?:ped)?|decline[ds]?|chang(?:e|ed|es))\b|\bnew\b(?![- ]energy)"
+)
+# A figure written as a change: the change word right before it in its clause ("增加61元", "新增110元").
+_CHANGE_BEFORE = re.compile(r"(?:增加|增长|新增|增量|净增|增收|增产|减少|下降|多|少)(?:了|约|近|超过|超|达)?$")
 
 
 @functools.lru_cache(maxsize=QUESTIONS)
@@ -217,9 +227,10 @@ def understand(question: str, tokens: tuple[str, ...] | None = None) -> Intent:
     place_type = _PLACE_SUFFIX.get(typed.group("t"), typed.group("t")) if typed else ""
     if about and _ASKS_ISSUE.search(said):
         kind, unit, wants, listed = "issue", None, False, False
+    change = bool((_ZH_CHANGE if zh else _EN_CHANGE).search(said))
     return Intent(kind, "zh" if zh else "en", terms, tuple(years(question)), wants, unit, measures_named(asked),
                   flow(question) if zh else None, days_named(question), listed, of, per_unit, about, part,
-                  sorts[0] if len(sorts) == 1 else "", place_type)
+                  sorts[0] if len(sorts) == 1 else "", place_type, change)
 
 
 def names_part_of_year(sentence: str) -> bool:
@@ -337,11 +348,20 @@ def _figure_fit(intent: Intent, sentence: str) -> float:
 
 
 def totals(intent: Intent, sentence: str, figures: list[Figure], offset: int = 0) -> list[Figure]:
-    """The figures that may answer a question asking no ratio: not the parts of "每出口4辆汽车就有1辆"."""
-    if intent.kind == "rate" or intent.per_unit or not figures:
+    """The figures that may answer a question asking no ratio and no change: not the parts of "每出口4辆汽车就有
+    1辆", and not a change ("增量39.7亿斤") where a level is asked ("黑龙江粮食产量多少")."""
+    if intent.kind == "rate" or not figures:
         return figures
-    parts = in_a_ratio(sentence, figures, offset)
+    parts = [] if intent.per_unit else in_a_ratio(sentence, figures, offset)
+    if not intent.asks_change:
+        parts += [f for f in figures if written_as_change(sentence, f, offset)]
     return [f for f in figures if f not in parts] if parts else figures
+
+
+def written_as_change(sentence: str, f: Figure, offset: int = 0) -> bool:
+    """The figure is a change, its change word right before it ("增加61元", "新增110元"); a rate is not counted."""
+    return figure_kind(f) != "rate" and _CHANGE_BEFORE.search(sentence[max(0, f.start - offset - 6):
+                                                                       f.start - offset]) is not None
 
 
 def names_rate_sort(asked: str, clause: str) -> bool:

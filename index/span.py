@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from index.figures import figure_kind, find_figures
-from index.question import Intent, names_rate_sort, totals
+from index.question import Intent, names_rate_sort, totals, written_as_change
 from index.records import Figure, Sentence
 from index.tokenize import tokens
 
@@ -34,6 +34,9 @@ def pick_figure(s: Sentence, intent: Intent, words: dict[str, float], lead: str 
     pool = fitting or ([] if wanted else figures)
     if not pool:
         return None
+    if intent.asks_change and intent.kind != "rate":
+        # "比上年增加了多少" asks the change: "增加61元", not the level "达到705元" before it.
+        pool = [f for f in pool if written_as_change(s.text, f, s.start)] or pool
     if intent.rate_of:
         # "比上年增长了多少" asks a growth: "完成了原定计划的101%" in the same sentence is a rate of another sort.
         pool = [f for f in pool if names_rate_sort(intent.rate_of, _clause_before(s, f))] or pool

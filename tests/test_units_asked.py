@@ -104,3 +104,30 @@ def test_the_parts_of_a_ratio_are_no_total(tmp_path: Path) -> None:
     assert in_a_ratio("每10个人中就有1个是志愿者", find_figures("每10个人中就有1个是志愿者")) == \
         find_figures("每10个人中就有1个是志愿者")
     assert in_a_ratio("汽车产量达357万辆", find_figures("汽车产量达357万辆")) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_change"),
+    [
+        ("1979年全民所有制职工年平均工资有多少？", False),
+        ("What was the average monthly pension of enterprise retirees in China in 2008?", False),
+        ("How much grain did Heilongjiang produce in 2025?", False),
+        ("How many new-energy vehicles did Chongqing produce in 2025?", False),
+        ("2025年城镇新增就业多少人？", True),
+        ("职工工资比上年增加了多少？", True),
+        ("How many new jobs were created in 2025?", True),
+        ("By how much did pensions rise in 2008?", True),
+    ],
+)
+def test_a_question_asks_a_change_or_a_level(question: str, asks_change: bool) -> None:
+    assert understand(question).asks_change is asks_change
+
+
+def test_a_change_does_not_answer_a_level(tmp_path: Path) -> None:
+    head = "2009年国务院政府工作报告\n\n一、2008年工作回顾\n\n"
+    pensions = searcher_over(tmp_path / "a", {"report.txt": head + "企业退休人员养老金人均每月新增110元。\n"})
+    assert answered_figure(pensions, "What was the average monthly pension of enterprise retirees in 2008?") is None
+    assert answered_figure(pensions, "2008年企业退休人员养老金每月增加了多少？") == "110元"
+    wages = searcher_over(tmp_path / "b", {"report.txt": head + "职工的年平均工资达到705元，比上年增加61元。\n"})
+    assert answered_figure(wages, "2008年职工年平均工资有多少？") == "705元"
+    assert answered_figure(wages, "2008年职工年平均工资比上年增加了多少？") == "61元"
