@@ -161,7 +161,7 @@ def _hand(x: np.ndarray) -> np.ndarray:
         w.fused * col["fused"] + w.window * col["window"] + w.fit * col["kept_fit"]
         + w.words_sentence * col["words_sentence"]
         + w.words_context * col["words_context"] + w.terms_context * col["coverage"]
-        - w.heading_penalty * col["heading"] + w.agreement * col["agreement"]
+        - w.heading_penalty * col["heading"] + w.agreement * col["agreement"] + w.quoted * col["quoted"]
     )
 
 

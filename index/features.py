@@ -6,6 +6,7 @@ Both scorers read these: the hand weights (index/answer.py `Weights`) and the fi
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -13,7 +14,8 @@ from index.agreement import agreement, names_year
 from index.cite import doc_label
 from index.doc_profiles import evidence_label, profile_of
 from index.evidence import squash
-from index.figures import find_figures
+from index.figures import find_figures, numbers_in
+from index.memo import SENTENCES
 from index.plans import (
     SEVERAL_YEARS,
     asks_for_plan,
@@ -48,6 +50,7 @@ FEATURES: tuple[str, ...] = (
     "english",  # the question is in English
     "agreement",  # the sentence names the question's day or year (1), only others (-1), or neither (0)
     "kept_fit",  # `fit` after the plan discounts: what the hand weights read (index/features.py `_kept_fit`)
+    "quoted",  # the sentence holds a figure the question quotes ("那个1.65万人次指的是什么")
 )
 
 
@@ -85,6 +88,7 @@ def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: f
     newest = max((d for d in dates if d), default=None)
     total = sum(words.values()) or 1.0
     asked = query_places(query)  # once per question: every candidate's coverage reads it
+    quoted = _quoted_numbers(query)
     out = []
     for r in sorted(rows):
         b, s = searcher.sentence(r)
@@ -105,6 +109,7 @@ def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: f
             "coverage": coverage, "figure": float(bool(find_figures(s.text))),
             "wants_figure": float(intent.wants_figure), "heading": float(_passed_over(s, intent.about_document)),
             "newest": float(newest is not None and b.date == newest), "english": float(intent.lang == "en"),
+            "quoted": float(bool(quoted) and not quoted.isdisjoint(_numbers(s.text))),
         }
         # A target ("增长5%左右") is not the result the question asks for: it keeps only part of its fit; the
         # clauses before a plan's wording keep theirs whole.
@@ -118,6 +123,18 @@ def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: f
         values["kept_fit"] = kept
         out.append(Candidate(b, s, values, coverage, dense[r], in_context, kept))
     return out
+
+
+def _quoted_numbers(query: Query) -> frozenset[str]:
+    """The figures a question quotes ("简报里那个1.65万人次指的是什么", "What is the 1,500 mu …"): its numbers but
+    its years and those below 10, which name too much ("三坚持", "第2条")."""
+    years = {str(y) for y in query.intent.years}
+    return frozenset(n for n in numbers_in(query.text) if n not in years and (("." in n) or float(n) >= 10))
+
+
+@functools.lru_cache(maxsize=SENTENCES)
+def _numbers(text: str) -> frozenset[str]:
+    return frozenset(numbers_in(text))
 
 
 def _passed_over(s: Sentence, about_document: bool) -> bool:

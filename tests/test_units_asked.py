@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from fake_index import OPEN, answered_figure, searcher_over
 
-from index.answer import build_answer
+from index.answer import build_answer, question_candidates
 from index.figures import find_figures, in_a_ratio
+from index.query import make_query
 from index.question import gives_per_unit, understand
 
 BRIEFING = (
@@ -131,3 +132,20 @@ def test_a_change_does_not_answer_a_level(tmp_path: Path) -> None:
     wages = searcher_over(tmp_path / "b", {"report.txt": head + "职工的年平均工资达到705元，比上年增加61元。\n"})
     assert answered_figure(wages, "2008年职工年平均工资有多少？") == "705元"
     assert answered_figure(wages, "2008年职工年平均工资比上年增加了多少？") == "61元"
+
+
+def test_a_figure_the_question_quotes_leads_to_its_sentence(tmp_path: Path) -> None:
+    # "简报里那个1.65万人次指的是什么": the sentence holding 1.65万人次 is what the question is about.
+    briefing = ("工作简报\n\n一、旅游合作\n\n松阳累计组织3500余名职工赴余姚开展疗休养。\n"
+                "宁波市赴松阳疗养人数达1.65万人次。\n2021年第2批协作项目开工。\n")
+    searcher = searcher_over(tmp_path, {"b.txt": briefing})
+
+    def quoted(question: str) -> dict[str, float]:
+        found = question_candidates(make_query(question, searcher), searcher)
+        return {c.sentence.text: c.values["quoted"] for c in found}
+
+    by_text = quoted("简报里那个1.65万人次指的是谁去哪儿？")
+    assert by_text["宁波市赴松阳疗养人数达1.65万人次。"] == 1.0
+    assert by_text["松阳累计组织3500余名职工赴余姚开展疗休养。"] == 0.0
+    # Its years and small numbers are not quoted figures: "2021年" names a year, "第2批" a place in a series.
+    assert quoted("2021年第2批协作项目是什么？")["2021年第2批协作项目开工。"] == 0.0
