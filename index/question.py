@@ -197,7 +197,9 @@ _SINCE = re.compile(r"以来|期间|截至|当年|上半年|下半年|年初|年
 _GROWTH = re.compile(r"增长|下降|提高|提升|增加|减少")
 # A question asking a change or what was added ("增加了多少", "新增就业多少人", "how many new jobs"); one that does
 # not asks a level, which a change ("比上年增加61元", "增量39.7亿斤", "养老金人均每月新增110元") does not give.
-_ZH_CHANGE = re.compile(r"增加|增长|新增|增量|净增|增收|增产|减少|下降|提高|提升|上涨|涨|降|多了|少了|翻")
+_ZH_CHANGE = re.compile(
+    r"增加|增长|新增|增量|净增|增收|增产|减少|下降|提高|提升|上涨|涨|降|多了|少了|翻|多(?:挣|赚|收|卖|得|出)"
+)
 _EN_CHANGE = re.compile(
     r"\b(?:increase[ds]?|ris(?:e|en|es)|rose|gr[eo]w(?:n|s|th)?|add(?:ed|s)?|additional|more|gain(?:ed|s)?"
     r"|f[ae]ll|drop(?:ped)?|decline[ds]?|chang(?:e|ed|es))\b|\bnew\b(?![- ]energy)"

@@ -115,6 +115,7 @@ def test_the_parts_of_a_ratio_are_no_total(tmp_path: Path) -> None:
         ("How much grain did Heilongjiang produce in 2025?", False),
         ("How many new-energy vehicles did Chongqing produce in 2025?", False),
         ("2025年城镇新增就业多少人？", True),
+        ("余姚出钱帮松阳古市镇那个村搞住宿和养老项目，村里一年多挣多少？", True),  # "多挣": earns more
         ("职工工资比上年增加了多少？", True),
         ("How many new jobs were created in 2025?", True),
         ("By how much did pensions rise in 2008?", True),
