@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from tqdm import tqdm
+from tqdm.auto import tqdm as auto_tqdm
 
 from index import store
 from index.build import build_index
@@ -115,8 +116,10 @@ def _in_a_child(work: Callable[[], object]) -> int:
     if pid == 0:  # pragma: no cover - the child
         code = 1
         # tqdm (bm25s creates its bars even when they are off) guards them with a lock shared across fork: a child
-        # killed while it holds that lock would leave this process waiting on it for ever. The child takes its own.
-        tqdm.set_lock(threading.RLock())
+        # killed while it holds that lock would leave this process waiting on it for ever. The child takes its own,
+        # for every tqdm class that made one: tqdm.auto's, which bm25s uses, keeps its own once it has made a bar.
+        for cls in _tqdm_classes():
+            cls.set_lock(threading.RLock())
         try:
             work()
             code = 0
@@ -125,13 +128,23 @@ def _in_a_child(work: Callable[[], object]) -> int:
     return pid
 
 
-def test_a_child_killed_holding_the_progress_lock_does_not_stall_this_process() -> None:
-    tqdm(range(1), disable=True)  # this process's lock exists before the fork, as after any build
-    pid = _in_a_child(lambda: (tqdm.get_lock().acquire(), time.sleep(60)))
+def _tqdm_classes() -> list[type[tqdm]]:
+    found, todo = [], [tqdm]
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+@pytest.mark.parametrize("bars", [tqdm, auto_tqdm], ids=["tqdm", "tqdm.auto"])
+def test_a_child_killed_holding_the_progress_lock_does_not_stall_this_process(bars: type[tqdm]) -> None:
+    bars(range(1), disable=True)  # this process's lock exists before the fork, as after any build
+    pid = _in_a_child(lambda: (bars.get_lock().acquire(), time.sleep(60)))
     time.sleep(0.5)
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
-    bar = threading.Thread(target=lambda: tqdm(range(1), disable=True), daemon=True)
+    bar = threading.Thread(target=lambda: bars(range(1), disable=True), daemon=True)
     bar.start()
     bar.join(timeout=5)
     assert not bar.is_alive(), "a progress bar waits on a lock the killed child held"
