@@ -125,11 +125,16 @@ def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: f
     return out
 
 
+# An ordinal is no quoted figure: "第10期", "issue 10", "No. 3".
+_ORDINAL = re.compile(r"第\s*[\d０-９]+|(?i:\b(?:issue|no\.?|number)\s*\d+)")
+
+
 def _quoted_numbers(query: Query) -> frozenset[str]:
     """The figures a question quotes ("简报里那个1.65万人次指的是什么", "What is the 1,500 mu …"): its numbers but
-    its years and those below 10, which name too much ("三坚持", "第2条")."""
+    its years, its ordinals ("第10期") and those below 10, which name too much ("三坚持")."""
     years = {str(y) for y in query.intent.years}
-    return frozenset(n for n in numbers_in(query.text) if n not in years and (("." in n) or float(n) >= 10))
+    said = numbers_in(_ORDINAL.sub(" ", query.text))
+    return frozenset(n for n in said if n not in years and (("." in n) or float(n) >= 10))
 
 
 @functools.lru_cache(maxsize=SENTENCES)

@@ -148,5 +148,10 @@ def test_a_figure_the_question_quotes_leads_to_its_sentence(tmp_path: Path) -> N
     by_text = quoted("简报里那个1.65万人次指的是谁去哪儿？")
     assert by_text["宁波市赴松阳疗养人数达1.65万人次。"] == 1.0
     assert by_text["松阳累计组织3500余名职工赴余姚开展疗休养。"] == 0.0
-    # Its years and small numbers are not quoted figures: "2021年" names a year, "第2批" a place in a series.
+    # Its years, ordinals and small numbers are not quoted figures: "2021年" names a year, "第2批" and "第10期" a
+    # place in a series.
     assert quoted("2021年第2批协作项目是什么？")["2021年第2批协作项目开工。"] == 0.0
+    briefing = "宁波支援合作工作简报\n(2022 第 10 期)\n\n一、协作\n\n协作项目10个。\n"
+    header = searcher_over(tmp_path / "h", {"b.txt": briefing})
+    found = question_candidates(make_query("《宁波支援合作工作简报》2022年第10期是什么时候印发的？", header), header)
+    assert not any(c.values["quoted"] for c in found)
