@@ -107,7 +107,8 @@ def test_a_sentence_naming_the_year_is_that_years_though_its_paragraph_spans_sev
 
 def test_full_width_years_are_the_years_a_question_names(tmp_path: Path) -> None:
     # Older reports write "１９５５年"; a question writes "1955年": the key terms are found in either.
-    assert squash("１９５４ 年，增长８％") == "1954年,增长8%"
+    assert squash("１９５４ 年，增长８％") == "1954年，增长8%"
+    assert squash("ＧＤＰ\u3000增长６．４％") == "GDP增长6.4%"
     report = (
         "关于１９５５年国家决算和１９５６年国家预算的报告\n\n"
         "一、１９５５年国家决算\n\n"
