@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 
-ROOT = Path(__file__).resolve().parents[1]
+from paths import bench_script
 
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_rgb", ROOT / "bench" / "make_rgb.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-rgb = _load()
+rgb = bench_script("make_rgb")
 
 
 def _source(tmp_path: Path) -> Path:

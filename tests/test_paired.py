@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
-from paths import ROOT
+from paths import ROOT, bench_script
 
 from index.evaluate import Outcome, Question, Score
 from index.splits import report_groups, split_of
 
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("paired", ROOT / "bench" / "paired.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-paired = _load()
+paired = bench_script("paired")
 GOLD = "余姚累计返利932.7万元。"
 
 
