@@ -105,7 +105,8 @@ def in_a_ratio(text: str, figures: list[Figure], offset: int = 0) -> list[Figure
     if "就" not in text or "每" not in text:
         return []
     spans = [(m.start() + offset, m.end() + offset) for m in _RATIO.finditer(text.translate(_WIDE))]
-    return [f for f in figures if any(a <= f.start and f.end <= b for a, b in spans)]
+    starts = [a for a, _ in spans]  # in order and apart: finditer's matches do not overlap
+    return [f for f in figures if (i := bisect.bisect_right(starts, f.start) - 1) >= 0 and f.end <= spans[i][1]]
 
 
 def normalise_number(token: str) -> str:

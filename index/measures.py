@@ -62,12 +62,24 @@ def _find_all(text: str, word: str) -> list[int]:
 
 def _longest(found: dict[str, list[tuple[int, int]]]) -> set[str]:
     """The measures named somewhere not inside a longer word of another measure: "进出口" names trade, and the
-    "出口" inside it names no exports; "imports and exports" likewise."""
-    named = set()
-    for name, spans in found.items():
-        others = [o for other, os in found.items() if other != name for o in os]
-        if any(not any(a <= s and e <= b and b - a > e - s for a, b in others) for s, e in spans):
+    "出口" inside it names no exports; "imports and exports" likewise.
+
+    One sweep over the spans by start (longest first at one start): the two furthest ends reached so far by spans of
+    two different measures say whether a span lies inside another measure's, so a sentence repeating a word thousands
+    of times costs n log n, not n².
+    """
+    spans = sorted(((a, b, name) for name, found_spans in found.items() for a, b in found_spans),
+                   key=lambda x: (x[0], -x[1]))
+    named: set[str] = set()
+    # The furthest-reaching span so far of each of the two measures that reach furthest, as (end, -start, measure):
+    # a third measure is never needed, one of the two is always another's.
+    reach: list[tuple[int, int, str]] = []
+    for a, b, name in spans:
+        other = next(((end, -start) for end, start, m in reach if m != name), None)
+        if other is None or other[0] < b or other == (b, a):  # no other measure's word reaches over it
             named.add(name)
+        own = max([(b, -a, name), *(r for r in reach if r[2] == name)])
+        reach = sorted([own, *(r for r in reach if r[2] != name)], reverse=True)[:2]
     return named
 
 

@@ -357,7 +357,8 @@ def totals(intent: Intent, sentence: str, figures: list[Figure], offset: int = 0
     parts = [] if intent.per_unit else in_a_ratio(sentence, figures, offset)
     if not intent.asks_change:
         parts += [f for f in figures if written_as_change(sentence, f, offset)]
-    return [f for f in figures if f not in parts] if parts else figures
+    left = {f.start for f in parts}  # by start, not by comparing figures: a sentence may hold thousands
+    return [f for f in figures if f.start not in left] if parts else figures
 
 
 def written_as_change(sentence: str, f: Figure, offset: int = 0) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,12 @@ def test_exports_are_refused_where_only_imports_and_exports_are_given(tmp_path: 
     searcher = searcher_over(tmp_path, {"report.txt": report})
     assert answered_figure(searcher, "What was the value of China's exports in 2013?") is None
     assert answered_figure(searcher, "2013年全国进出口总额是多少？") == "4万亿美元"
+
+
+def test_a_sentence_repeating_measure_words_is_read_in_linear_time() -> None:
+    # A hostile document's sentence of 40,000 "进出口" and "出口": each word inside another's is found without
+    # comparing every pair (which took seconds at 4,000).
+    started = time.perf_counter()
+    assert names_measures("进出口" * 40_000 + "出口" * 40_000, ("exports",))
+    assert not names_measures("进出口" * 40_000, ("exports",))
+    assert time.perf_counter() - started < 2.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from fake_index import OPEN, answered_figure, searcher_over
 from index.answer import build_answer, question_candidates
 from index.figures import find_figures, in_a_ratio
 from index.query import make_query
-from index.question import gives_per_unit, understand
+from index.question import gives_per_unit, totals, understand
 
 BRIEFING = (
     "工作简报\n\n一、消薄飞地\n\n"
@@ -155,3 +156,12 @@ def test_a_figure_the_question_quotes_leads_to_its_sentence(tmp_path: Path) -> N
     header = searcher_over(tmp_path / "h", {"b.txt": briefing})
     found = question_candidates(make_query("《宁波支援合作工作简报》2022年第10期是什么时候印发的？", header), header)
     assert not any(c.values["quoted"] for c in found)
+
+
+def test_a_sentence_of_thousands_of_ratios_is_sorted_in_linear_time() -> None:
+    sentence = "每1个就有1个" * 20_000
+    figures = find_figures(sentence)
+    intent = understand("多少个？")
+    started = time.perf_counter()
+    kept = totals(intent, sentence, figures)
+    assert len(kept) < len(figures) and time.perf_counter() - started < 2.0
