@@ -25,6 +25,16 @@ from index.span import figure_match, pick_figure, tightest_span
 # holding the asked-for kind still leads.
 NEAR_FIT = 0.8
 
+# Why a question was refused (`Answer.refused_by`), in the order the rules are tried: the nearest sentence's cosine
+# is under the floor, it is no evidence (a heading), it misses a key term, too few question words, no figure of the
+# asked kind, a flow the other way, another year, no per-unit figure, no part of a year, another measure; a rate
+# where a level is asked; the figure's clause names nothing asked; the fitted model's probability is under its
+# threshold; nothing was retrieved at all.
+REFUSALS: tuple[str, ...] = (
+    "cosine", "no evidence", "key terms", "words", "kind", "direction", "other year", "per unit", "part of year",
+    "measure", "rate for a level", "figure words", "model", "nothing found",
+)
+
 
 @dataclass(frozen=True)
 class Weights:
@@ -152,12 +162,13 @@ def build_answer(
     intent, terms, words = query.intent, list(query.terms), dict(query.words)
     ranked = rescore(question_candidates(query, searcher, mode, w), w)
     if not ranked:
-        return Answer(question=question, answered=False, answer=None, figure=None, quotes=())
+        return Answer(question=question, answered=False, answer=None, figure=None, quotes=(),
+                      refused_by="nothing found")
     # The answer is the best candidate whose evidence holds up; higher-scored ones without it are passed over.
     best = _best(ranked, terms, intent, w)
     if best is None:
-        nearest = _nearest_sections(ranked)
-        return Answer(question=question, answered=False, answer=None, figure=None, quotes=(), nearest=nearest)
+        # The hand rules refuse only when the best sentence fails one; the fitted model by its probability.
+        return _refused(question, ranked, _unsupported(ranked[0], terms, intent, w) or "model")
     ranked = [best, *(s for s in ranked if s is not best)]
     # A bare heading or a question is never quoted as evidence (Sentence.evidence).
     ordered = [s for s in _newest_first(ranked, best) if s is best or s.sentence.evidence]
@@ -167,8 +178,7 @@ def build_answer(
     figure = pick_figure(lead.sentence, intent, words, subject) if intent.wants_figure else None
     if figure is not None and w.level_not_rate and intent.kind == "other" and figure_kind(figure) == "rate":
         # "锂电池产量是多少" asks for a level; "锂电池增长103.1%" gives its growth, not the level.
-        return Answer(question=question, answered=False, answer=None, figure=None, quotes=(),
-                      nearest=_nearest_sections(ranked))
+        return _refused(question, ranked, "rate for a level")
     if figure is not None and w.figure_words > 0:
         # The figure's own clause must name something the question asks about besides its places:
         # "组织5000余名职工" does not answer "派了多少名挂职干部".
@@ -176,8 +186,7 @@ def build_answer(
         found = figure_match(lead.sentence, figure, find_figures(lead.sentence.text, lead.sentence.start),
                               attribute, None)
         if found < w.figure_words * sum(attribute.values()):
-            return Answer(question=question, answered=False, answer=None, figure=None, quotes=(),
-                          nearest=_nearest_sections(ranked))
+            return _refused(question, ranked, "figure words")
     span = tightest_span(lead.sentence, figure, terms)
     briefings = searcher.snapshot.briefings
     history = () if figure is None else figure_history(lead.briefing, lead.sentence, figure, terms,
@@ -189,6 +198,11 @@ def build_answer(
     files = {s.briefing.file for s in ordered[:top]} | {p.quote.source.file for p in history}
     check_answer(answer, {f: briefings[f].text for f in files})
     return answer
+
+
+def _refused(question: str, ranked: list[Scored], why: str) -> Answer:
+    return Answer(question=question, answered=False, answer=None, figure=None, quotes=(),
+                  nearest=_nearest_sections(ranked), refused_by=why)
 
 
 def question_candidates(
@@ -265,29 +279,40 @@ def _figure_beside(best: Scored, ranked: list[Scored], intent: Intent, terms: li
 
 
 def _supported(best: Scored, terms: list[str], intent: Intent, w: Weights) -> bool:
-    """Refuse on evidence, not on similarity alone: the question's words must be found where the answer is."""
+    return _unsupported(best, terms, intent, w) is None
+
+
+def _unsupported(best: Scored, terms: list[str], intent: Intent, w: Weights) -> str | None:
+    """Which evidence rule the sentence fails (one of `REFUSALS`), or None when it may answer.
+
+    Refuse on evidence, not on similarity alone: the question's words must be found where the answer is.
+    """
     floor = w.min_dense_en if intent.lang == "en" else w.min_dense_zh
-    if best.dense < floor or not best.sentence.evidence:
-        return False
+    if best.dense < floor:
+        return "cosine"
+    if not best.sentence.evidence:
+        return "no evidence"
     if terms and best.coverage < w.min_coverage:
-        return False
+        return "key terms"
     if intent.lang == "zh" and best.words < w.min_words:
-        return False
+        return "words"
     # A figure or a date question needs a sentence that holds one of the asked kind …
     if (intent.wants_figure or intent.kind == "date") and best.fit < w.min_fit:
-        return False
+        return "kind"
     if w.direction and intent.flow is not None and (goes_the_other_way(intent.flow, best.sentence.text)
                                                      or comes_from_elsewhere(intent.flow, best.sentence.text)):
-        return False
+        return "direction"
     # A figure of another year is no answer: "2021年…突破2000万元" for "2022年…销售额是多少".
     if w.other_year and intent.wants_figure and best.agreement < 0:
-        return False
+        return "other year"
     if w.per_unit and intent.per_unit and intent.wants_figure and not gives_per_unit(best.sentence.text):
-        return False
+        return "per unit"
     if w.part_of_year and intent.part_of_year and intent.wants_figure and not names_part_of_year(best.sentence.text):
-        return False
+        return "part of year"
     # … and a figure of the measure asked for: an aid figure is not the GDP.
-    return not (_asks_measure(intent, w) and not names_measures(best.sentence.text, intent.measures))
+    if _asks_measure(intent, w) and not names_measures(best.sentence.text, intent.measures):
+        return "measure"
+    return None
 
 
 def _asks_measure(intent: Intent, w: Weights) -> bool:

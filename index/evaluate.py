@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from index.answer import build_answer
+from index.answer import REFUSALS, build_answer
 from index.baseline import ChunkBaseline
 from index.config import Settings
 from index.gold import found_at
@@ -45,6 +45,7 @@ class Outcome:
     refused: bool = False
     figure: dict[str, Any] | None = None
     ms: float = 0.0
+    refused_by: str = ""  # the rule that refused it (index/answer.py REFUSALS)
     stages: dict[str, float] = field(default_factory=dict)  # index.profile's milliseconds per stage
 
 
@@ -58,7 +59,8 @@ class Score:
         rank = found_at(out.ranked, q.file, q.parts or (q.gold,)) if q.answerable else None
         self.rows.append({
             "id": q.id, "split": split_of(q.id), "origin": q.origin, "lang": q.lang,
-            "answerable": q.answerable, "refused": out.refused, "rank": rank, "ms": out.ms,
+            "answerable": q.answerable, "refused": out.refused, "refused_by": out.refused_by, "rank": rank,
+            "ms": out.ms,
             "figure_expected": q.figure is not None, "figure_ok": figure_ok(q.figure, out.figure),
             "got": out.ranked[0][1][:80] if out.ranked else None, "question": q.question,
             **({"stages_ms": {k: round(v, 2) for k, v in out.stages.items()}} if out.stages else {}),
@@ -95,6 +97,15 @@ class Score:
             "median_ms": round(statistics.median(ms), 1) if ms else None,
             "p95_ms": round(ms[min(len(ms) - 1, int(0.95 * len(ms)))], 1) if ms else None,
         }
+
+    def refusals(self, rows: list[dict[str, Any]] | None = None) -> dict[str, dict[str, int]]:
+        """Per refusal rule, how many answerable (false refusals) and unanswerable questions it refused."""
+        out: dict[str, dict[str, int]] = {}
+        for r in self.rows if rows is None else rows:
+            if r["refused"]:
+                counts = out.setdefault(r["refused_by"] or "?", {"answerable": 0, "unanswerable": 0})
+                counts["answerable" if r["answerable"] else "unanswerable"] += 1
+        return dict(sorted(out.items(), key=lambda kv: REFUSALS.index(kv[0]) if kv[0] in REFUSALS else len(REFUSALS)))
 
     def failures(self) -> list[dict[str, Any]]:
         return [
@@ -143,7 +154,7 @@ def answer_outcome(library: Library, question: str, mode: Mode = "hybrid") -> Ou
             format_answer(a)
     fig = {"text": a.figure.text, "value": a.figure.value, "unit": a.figure.unit} if a.figure else None
     return Outcome([(q.source.file, q.text) for q in a.quotes], refused=not a.answered, figure=fig,
-                   stages=profile.ms)
+                   stages=profile.ms, refused_by=a.refused_by)
 
 
 def retriever_outcome(library: Library, question: str, mode: Mode) -> Outcome:
@@ -180,6 +191,7 @@ def run_eval(args: argparse.Namespace, settings: Settings, library: Library) -> 
             "summary": [{**s.summary(rows), "group": group}
                         for s in scores.values() for group, rows in report_groups(s.rows, args.split)],
             "profile_median_ms": main.profile(),
+            "refused_by": {group: main.refusals(rows) for group, rows in report_groups(main.rows, args.split)},
             "failures": main.failures(),
         }
         failed |= args.floor is not None and (main.summary()["top1"] or 0.0) < args.floor
@@ -193,6 +205,9 @@ def run_eval(args: argparse.Namespace, settings: Settings, library: Library) -> 
         if part["profile_median_ms"]:
             print(format_profile(part["profile_median_ms"]))
             print()
+        if any(rules for group, rules in part["refused_by"].items() if " " not in group):
+            print(format_refusals(part["refused_by"]))
+            print()
         for r in part["failures"]:
             what = "answered" if not r["answerable"] else ("refused" if r["refused"] else f"rank {r['rank']}")
             print(f"  miss {r['id']} ({r['split']}): {r['question']}  [{what}]  → {r['got']}")
@@ -205,6 +220,15 @@ def _score(name: str, system: Callable[[str], Outcome], questions: list[Question
     for q in questions:
         score.add(q, _timed(lambda q=q: system(q.question)))  # type: ignore[misc]
     return score
+
+
+def format_refusals(by_group: dict[str, dict[str, dict[str, int]]]) -> str:
+    """Which rule refused how many answerable / unanswerable questions, per half (its language and origin groups are
+    in the JSON report)."""
+    lines = ["| group | refused by | answerable (false refusals) | unanswerable |", "|---|---|---|---|"]
+    for group, rules in ((g, r) for g, r in by_group.items() if " " not in g):
+        lines += [f"| {group} | {rule} | {n['answerable']} | {n['unanswerable']} |" for rule, n in rules.items()]
+    return "\n".join(lines)
 
 
 def format_profile(stages: dict[str, float]) -> str:

@@ -136,6 +136,7 @@ class Answer:
     as_of: str | None = None  # date of the briefing quoted first, "YYYY-MM-DD"
     nearest: tuple[Source, ...] = ()  # when not answered: the closest sections
     history: tuple[PastFigure, ...] = ()  # the same measure in earlier issues, newest first
+    refused_by: str = ""  # when not answered: which evidence rule refused it (index/answer.py REFUSALS)
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
 
 

@@ -76,6 +76,7 @@ def test_a_figure_of_another_year_is_refused(tmp_path: Path) -> None:
     for question in other_years:
         refused = build_answer(question, searcher, weights=OPEN)
         assert not refused.answered and refused.figure is None and refused.nearest, question
+        assert refused.refused_by == "other year", question
     kept = build_answer("2022年松阳农产品在余姚的销售额是多少？", searcher, weights=replace(OPEN, other_year=False))
     assert kept.answered and kept.figure is not None and kept.figure.text == "2000万元"  # the rule alone refuses
     # A question that names no year is answered from whichever year the briefing gives.

@@ -58,6 +58,7 @@ def test_newest_briefing_leads_and_older_figures_follow(seed_folder: Path, tmp_p
 def test_unknown_places_are_refused_with_the_nearest_sections(seed_folder: Path, tmp_path: Path) -> None:
     a = build_answer("余姚对口支援新疆阿克苏的资金有多少？", _searcher(seed_folder, tmp_path), weights=OPEN)
     assert not a.answered and a.quotes == () and a.figure is None and a.nearest
+    assert a.refused_by == "key terms"  # 新疆 and 阿克苏 stand nowhere in the briefing
 
 
 def test_a_year_the_briefings_do_not_cover_is_refused(seed_folder: Path, tmp_path: Path) -> None:

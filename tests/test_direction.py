@@ -66,5 +66,6 @@ def test_the_flow_back_is_refused(seed_folder: Path, tmp_path: Path) -> None:
     build_index(seed_folder, tmp_path / "idx", emb)
     searcher = Searcher(load(tmp_path / "idx"), emb)
     question = "2021年松阳到余姚疗休养的人数同比增长多少？"
-    assert not build_answer(question, searcher, weights=OPEN).answered
+    refused = build_answer(question, searcher, weights=OPEN)
+    assert not refused.answered and refused.refused_by == "direction"
     assert build_answer("2021年宁波赴松阳疗养人数同比增长多少？", searcher, weights=OPEN).answered

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from index.cli import build_parser
-from index.evaluate import Outcome, Question, Score, format_table, load_questions
+from index.evaluate import Outcome, Question, Score, format_refusals, format_table, load_questions
 from index.gold import found_at
 
 
@@ -64,6 +64,20 @@ def test_the_table_shows_the_group_column() -> None:
     s.add(_q("a"), Outcome([("f", "甲")]))
     table = format_table([{**s.summary(), "group": "test"}])
     assert table.splitlines()[0].startswith("| system | group |") and "| hybrid | test |" in table
+
+
+def test_refusals_are_counted_by_the_rule_that_refused_them() -> None:
+    s = Score("hybrid")
+    s.add(_q("a", answerable=False, gold=()), Outcome([], refused=True, refused_by="measure"))
+    s.add(_q("b", answerable=False, gold=()), Outcome([], refused=True, refused_by="key terms"))
+    s.add(_q("c"), Outcome([], refused=True, refused_by="measure"))  # a false refusal
+    s.add(_q("d"), Outcome([("f", "甲")]))  # answered: no rule refused it
+    counts = s.refusals()
+    # in the order the rules are tried (index/answer.py REFUSALS), not the order met
+    assert list(counts) == ["key terms", "measure"]
+    assert counts["measure"] == {"answerable": 1, "unanswerable": 1}
+    table = format_refusals({"dev": counts, "dev en": counts})
+    assert "| dev | measure | 1 | 1 |" in table and "dev en" not in table  # the half only; groups are in the JSON
 
 
 def test_eval_takes_a_split() -> None:

@@ -26,7 +26,8 @@ def _searcher(tmp_path: Path, text: str) -> Searcher:
 def test_a_growth_rate_does_not_answer_a_level(tmp_path: Path) -> None:
     searcher = _searcher(tmp_path, "# 政府工作报告\n\n一、2025年工作回顾\n\n"
                          "高新技术产品产量大幅增长，锂电池增长103.1%，新能源汽车超过110万辆。\n")
-    assert not build_answer("2025年锂电池产量是多少？", searcher, weights=OPEN).answered
+    a = build_answer("2025年锂电池产量是多少？", searcher, weights=OPEN)
+    assert not a.answered and a.refused_by == "rate for a level"
 
 
 def test_the_level_itself_answers(tmp_path: Path) -> None:
