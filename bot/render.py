@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from bot import texts
 from index.cite import citation, history_line
 from index.records import Answer, BriefingInfo, BuildReport, Context, IndexInfo, Quote, Source
+from index.why_refused import WHY_REFUSED
 
 __all__ = [
     "MESSAGE_LIMIT",
@@ -189,6 +190,8 @@ def _render_not_found(answer: Answer) -> list[str]:
     shown = answer.question.strip()
     shown = shown if len(shown) <= 60 else shown[:60] + "…"
     segments: list[Segment] = [(texts.NOT_FOUND.format(question=shown), ())]
+    if answer.refused_by in WHY_REFUSED:
+        segments.append((WHY_REFUSED[answer.refused_by], ()))
     if answer.nearest:
         segments.append((f"\n\n{texts.NEAREST}", ()))
         for source in answer.nearest:

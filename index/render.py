@@ -7,6 +7,7 @@ from typing import Any
 
 from index.cite import chinese_date, citation, history_line
 from index.records import Answer, Figure, IndexInfo, PastFigure, Quote, Source
+from index.why_refused import WHY_REFUSED
 
 NOT_FOUND = "未在已收录的简报中找到答案。"
 HISTORY = "此前各期："
@@ -53,6 +54,7 @@ def answer_json(a: Answer) -> dict[str, Any]:
         "quotes": [quote_json(q) for q in a.quotes],
         "as_of": a.as_of,
         "nearest": [{**source_json(s), "citation": citation(s)} for s in a.nearest],
+        "refused_by": a.refused_by or None,
         "history": [past_json(p) for p in a.history],
         "timings_ms": a.timings_ms,
     }
@@ -66,6 +68,8 @@ def format_answer(a: Answer) -> str:
     """A reply for the terminal: the answer first, then each quote with its citation."""
     if not a.answered:
         lines = [NOT_FOUND]
+        if a.refused_by in WHY_REFUSED:
+            lines.append(WHY_REFUSED[a.refused_by])
         if a.nearest:
             lines.append("最接近的章节：")
             lines += [f"  - {citation(s)} {_section_name(s)}".rstrip() for s in a.nearest]

@@ -12,17 +12,19 @@ from pathlib import Path
 import pytest
 from paths import ROOT
 
-from index.answer import Weights, build_answer, tightest_span
+from index.answer import REFUSALS, Weights, build_answer, tightest_span
 from index.build import build_index
 from index.embed import FakeEmbedder
 from index.errors import BadQuestion
 from index.library import Library
 from index.provenance import ProvenanceError, check_answer
-from index.records import Figure, Sentence
-from index.render import answer_json
+from index.records import Answer, Figure, Sentence
+from index.render import NOT_FOUND, answer_json, format_answer
 from index.search import Searcher
+from index.serial import answer_from_dict, answer_to_dict
 from index.store import load
 from index.validate import validate_question
+from index.why_refused import WHY_REFUSED
 
 LATER = Path(__file__).parent / "fixtures" / "later" / "宁波支援合作工作简报_2023第3期.txt"
 # The fake embedder's cosines are not e5's: the dense floor is the real model's and is tested there.
@@ -59,6 +61,8 @@ def test_unknown_places_are_refused_with_the_nearest_sections(seed_folder: Path,
     a = build_answer("余姚对口支援新疆阿克苏的资金有多少？", _searcher(seed_folder, tmp_path), weights=OPEN)
     assert not a.answered and a.quotes == () and a.figure is None and a.nearest
     assert a.refused_by == "key terms"  # 新疆 and 阿克苏 stand nowhere in the briefing
+    assert answer_json(a)["refused_by"] == "key terms"
+    assert format_answer(a).splitlines()[:2] == [NOT_FOUND, WHY_REFUSED["key terms"]]
 
 
 def test_a_year_the_briefings_do_not_cover_is_refused(seed_folder: Path, tmp_path: Path) -> None:
@@ -69,7 +73,8 @@ def test_a_year_the_briefings_do_not_cover_is_refused(seed_folder: Path, tmp_pat
 def test_json_has_the_documented_shape(seed_folder: Path, tmp_path: Path) -> None:
     a = build_answer("消薄飞地累计返利多少？", _searcher(seed_folder, tmp_path), weights=OPEN)
     data = answer_json(a)
-    assert set(data) >= {"question", "answered", "answer", "figure", "quotes"}
+    assert set(data) >= {"question", "answered", "answer", "figure", "quotes", "refused_by"}
+    assert data["refused_by"] is None  # answered
     assert set(data["figure"]) == {"text", "value", "unit"}
     q = data["quotes"][0]
     assert set(q) == {"text", "start", "end", "score", "source", "citation"}
@@ -209,3 +214,15 @@ def test_a_sentence_that_itself_asks_is_not_the_answer(tmp_path: Path) -> None:
     a = build_answer("《狂飙》是什么类型的电视剧？", searcher, weights=OPEN)
     assert a.answered and a.quotes[0].text.startswith("《狂飙》这部电视剧的类型是反黑刑侦剧")
     assert all(not q.text.endswith("？") for q in a.quotes)  # nor is it quoted beside the answer
+
+
+def test_every_refusal_a_reader_can_act_on_is_put_in_words() -> None:
+    assert set(WHY_REFUSED) == set(REFUSALS) - {"model", "nothing found"}
+
+
+def test_the_refusal_survives_the_stored_form() -> None:
+    refused = Answer("2023年返利多少？", False, None, None, (), refused_by="other year")
+    assert answer_from_dict(json.loads(json.dumps(answer_to_dict(refused)))) == refused
+    old = answer_to_dict(refused)
+    del old["refused_by"]  # stored before refusals were named
+    assert answer_from_dict(old).refused_by == ""

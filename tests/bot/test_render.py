@@ -73,6 +73,16 @@ def test_not_found_lists_nearest_sections_and_escapes_the_question() -> None:
     ]
 
 
+def test_not_found_says_why_the_nearest_sentence_was_not_quoted() -> None:
+    answer = Answer("2023年消薄飞地返利多少？", False, None, None, (), nearest=(S10,), refused_by="other year")
+    [text] = render_answer(answer)
+    assert text.startswith("未在已收录的简报中找到与“2023年消薄飞地返利多少？”直接相关的内容。"
+                           "最接近的句子给出的是其他年份的数字。\n\n最接近的章节：\n")
+    # a rule with nothing a reader can act on adds no sentence
+    [silent] = render_answer(Answer("q", False, None, None, (), nearest=(S10,), refused_by="model"))
+    assert silent.startswith("未在已收录的简报中找到与“q”直接相关的内容。\n\n最接近的章节：")
+
+
 def test_not_found_truncates_a_long_question() -> None:
     [text] = render_answer(Answer("问" * 200, False, None, None, ()))
     assert "问" * 60 + "…”" in text and "问" * 61 not in text

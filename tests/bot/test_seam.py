@@ -19,8 +19,9 @@ from index.service import QAService
 # raises, the settings, and the question check the bot makes at its edge.
 SEAM = {"index.service", "index.records", "index.errors", "index.config", "index.validate"}
 # Pure functions over records that the bot shares with the CLI's output rather than copying them:
-# citation lines, Answer <-> JSON for the stored meeting sheets, and the meeting sheet itself.
-SHARED_PRESENTATION = {"index.cite", "index.serial", "index.sheet", "index.sheet_render"}
+# citation lines, Answer <-> JSON for the stored meeting sheets, the meeting sheet itself, and why a question was
+# refused.
+SHARED_PRESENTATION = {"index.cite", "index.serial", "index.sheet", "index.sheet_render", "index.why_refused"}
 # The composition roots, which open the real library and hand it to the rest as a QAService.
 ROOTS = {
     "serve.py": {"index.library", "index.readers"},
