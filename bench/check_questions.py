@@ -19,6 +19,7 @@ import json
 import math
 import re
 import sys
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,7 +49,12 @@ REPORT_FOLDERS = {
 }
 
 MULTIPLIERS = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}
+# Base units that begin with a multiplier's character: "千瓦" is no thousand 瓦.
+UNITS_LIKE_MULTIPLIERS = ("千瓦", "千克", "千米")
 _FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:余|多)?\s*(万亿|亿|万|千)?")
+# The older State Council reports write figures in Chinese numerals ("七百六十六亿四千万元"), the 1954 one in
+# traditional characters ("三億二千三百八十萬…").
+_CN_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万萬亿億]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _HEADING_MARK = re.compile(r"^#+\s*", re.MULTILINE)
 
@@ -70,11 +76,22 @@ def indexed_text(text: str) -> str:
 
 
 def parse_figure_text(text: str) -> float | None:
-    """A figure's value as written: "932.7 万元" -> 9327000.0, "20余万元" -> 200000.0, "95%以上" -> 95.0."""
+    """A figure's value as written: "932.7 万元" -> 9327000.0, "20余万元" -> 200000.0, "95%以上" -> 95.0,
+    "１０．６％" -> 10.6, "七百六十六亿四千万元" -> 76640000000.0, "百分之五十" -> 50.0."""
+    text = unicodedata.normalize("NFKC", text)
     m = _FIGURE.search(text)
-    if m is None:
+    if m is not None:
+        return float(m.group(1)) * MULTIPLIERS.get(m.group(2) or "", 1.0)
+    numeral = _CN_NUMERAL.search(text.replace("百分之", ""))
+    if numeral is None:
         return None
-    return float(m.group(1)) * MULTIPLIERS.get(m.group(2) or "", 1.0)
+    import cn2an  # the project's Chinese numeral reader (index/figures.py uses it too); only old reports need it
+
+    plain = numeral.group().translate(str.maketrans("萬億〇", "万亿零"))
+    try:
+        return float(cn2an.cn2an(plain, "normal"))
+    except ValueError:
+        return None
 
 
 def load_questions(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
@@ -219,7 +236,7 @@ def _check_figure_fields(fig: Any) -> list[str]:
         errs.append("figure.unit must be a non-empty string")
     elif unit not in text:
         errs.append(f"figure.unit {unit!r} is not written in figure.text {text!r}")
-    elif any(m in unit for m in MULTIPLIERS):
+    elif any(m in unit for m in MULTIPLIERS) and not unit.startswith(UNITS_LIKE_MULTIPLIERS):
         errs.append(f"figure.unit {unit!r} keeps a multiplier")
     return errs
 

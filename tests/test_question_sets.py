@@ -137,6 +137,12 @@ def test_ids_and_questions_unique_across_sets() -> None:
         ("95%以上", 95.0),
         ("134.9万亿元", 1.349e14),
         ("近1倍", 1.0),
+        ("１０．６％", 10.6),  # full width, as the older reports write it
+        ("七百六十六亿四千万元", 7.664e10),  # Chinese numerals
+        ("三億二千三百八十萬九千六百八十四人", 323809684.0),  # traditional characters (the 1954 report)
+        ("三亿零四百七十五万吨", 3.0475e8),
+        ("百分之五十", 50.0),
+        ("四千三百多公里", 4300.0),
     ],
 )
 def test_parse_figure_text(text: str, value: float) -> None:
@@ -145,6 +151,11 @@ def test_parse_figure_text(text: str, value: float) -> None:
 
 def test_schema_accepts_a_good_record() -> None:
     assert cq.check_schema(_rec()) == []
+
+
+def test_a_base_unit_beginning_like_a_multiplier_is_a_unit() -> None:
+    assert cq.check_schema(_rec(figure={"text": "10亿千瓦", "value": 1e9, "unit": "千瓦"})) == []
+    assert cq.check_schema(_rec(figure={"text": "3000万千瓦时", "value": 3e7, "unit": "千瓦时"})) == []
 
 
 @pytest.mark.parametrize(
