@@ -47,9 +47,18 @@ REVIEW_SECTION = re.compile(r"回顾|成就|成效|进展|过去|一年来|五�
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 
 
+# A question asks for a plan in a target's words, by an allocation ("给地方政府安排了多少专项债券额度": the year's
+# budget, which its own report gives as a plan), or in English; "the Sixth Five-Year Plan" names a period.
+_ASKS_PLAN = re.compile(
+    rf"{TARGET.pattern}|安排"
+    r"|(?i:\b(?:targets?|targeted|expect(?:s|ed|ing)?|(?<!year )plan(?:s|ned)?|aim(?:s|ed)?|goals?|projected"
+    r"|forecast)\b)"
+)
+
+
 def asks_for_plan(question: str) -> bool:
     """The question asks for the target itself ("增长目标是多少"): a plan is then the answer."""
-    return TARGET.search(question) is not None
+    return _ASKS_PLAN.search(question) is not None
 
 
 def plan_wording(s: Sentence, query: Query) -> bool:

@@ -68,7 +68,7 @@ _ZH_COUNT = re.compile(
 _ZH_MEASURED = re.compile(
     rf"(?:多少|(?<![这近前头哪])几)(?:万|千|百|亿)*(?P<unit>{'|'.join(sorted(PHYSICAL_UNITS, key=len, reverse=True))})"
 )
-_ZH_SPAN = re.compile(r"多远|多久|多长时间")
+_ZH_SPAN = re.compile(r"多远|多久|多长(?:时间)?")  # "多长" alone is a length: "两条路一共有多长"
 _ZH_COUNT_NOUN = re.compile(r"(?P<unit>人|户|家|个|次)数|数量")
 _ZH_COUNTED = (
     (re.compile(r"游客|人次"), "人次"),
@@ -85,6 +85,7 @@ _ZH_RATE = re.compile(
 _ZH_MONEY = re.compile(
     r"多少钱|金额|资金|投资|投入|返利|收入|销售额|营收|营业额|产值|总值|经费|补贴|捐赠|捐款|援助|预算|税收|利润|收益"
     r"|增收|交易额|融资|贷款|花费|费用|成本|款|挣|赚|消费(?!帮扶)|(?i:gdp)|经济总量|增加值|工资|薪酬|薪金|养老金|退休金"
+    r"|减税|降费|减负|税费"
 )
 _ZH_WAY = re.compile(
     r"怎么|如何|怎样|通过什么|什么方式|哪些方式|(?:什么|哪些)(?:措施|办法|举措|做法|途径)|采取了?"
@@ -198,7 +199,8 @@ _GROWTH = re.compile(r"增长|下降|提高|提升|增加|减少")
 # A question asking a change or what was added ("增加了多少", "新增就业多少人", "how many new jobs"); one that does
 # not asks a level, which a change ("比上年增加61元", "增量39.7亿斤", "养老金人均每月新增110元") does not give.
 _ZH_CHANGE = re.compile(
-    r"增加|增长|新增|增量|净增|增收|增产|减少|下降|提高|提升|上涨|涨|降|多了|少了|翻|多(?:挣|赚|收|卖|得|出)"
+    # "减税降费" names an amount of money cut, not a change asked about it.
+    r"增加|增长|新增|增量|净增|增收|增产|减少|下降|提高|提升|上涨|涨|降(?![费税本])|多了|少了|翻|多(?:挣|赚|收|卖|得|出)"
 )
 _EN_CHANGE = re.compile(
     r"\b(?:increase[ds]?|ris(?:e|en|es)|rose|gr[eo]w(?:n|s|th)?|add(?:ed|s)?|additional|more|gain(?:ed|s)?"
@@ -261,7 +263,7 @@ def _zh_kind(q: str) -> tuple[str, str | None]:
     if (m := _ZH_MEASURED.search(q)) is not None:
         return "other", m.group("unit")
     if (m := _ZH_SPAN.search(q)) is not None:  # "相距多远", "租期多久"
-        return "other", "公里" if m.group() == "多远" else "年"
+        return "other", "公里" if m.group() in ("多远", "多长") else "年"
     way = _ZH_WAY.search(q) is not None
     quantity = _ZH_QUANTITY.search(q) is not None
     if _ZH_RATE.search(q) and (quantity or not way):

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fake_index import OPEN, answered_figure, searcher_over
 
 from index.answer import build_answer
 from index.evidence import squash
-from index.plans import in_a_period_paragraph, plan_section
+from index.plans import asks_for_plan, in_a_period_paragraph, plan_section
 from index.query import make_query
 
 
@@ -116,3 +117,44 @@ def test_full_width_years_are_the_years_a_question_names(tmp_path: Path) -> None
     )
     searcher = searcher_over(tmp_path, {"report.txt": report})
     assert answered_figure(searcher, "1955年全国工业总产值比1954年增长了多少？") == "８％"
+
+
+def test_years_in_chinese_numerals_are_the_years_a_question_names(tmp_path: Path) -> None:
+    # The older reports write "一九八二年": a question's key terms "1978年", "1982年" must be found there.
+    assert squash("从一九七八年到一九八二年，") == "从1978年到1982年，"
+    assert squash("一二三四五") == "一二三四五"  # no year without 年
+    report = (
+        "1983年国务院政府工作报告\n\n一、过去五年的工作\n\n"
+        "从一九七八年到一九八二年，城镇个体劳动者从十五万人增加到一百四十七万人。\n\n农业生产连续增长。\n"
+    )
+    searcher = searcher_over(tmp_path, {"report.txt": report})
+    a = build_answer("从1978年到1982年，城镇个体劳动者从多少人增加到多少人？", searcher, weights=OPEN)
+    assert a.answered and a.refused_by == "" and "一百四十七万人" in a.quotes[0].text
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("2019年GDP增长预期目标是多少？", True),
+        ("2018年给地方政府安排了多少专项债券额度？", True),  # an allocation is the year's plan
+        ("How many college graduates was China expecting in 2014?", True),
+        ("How much did China plan to issue in ultra-long special treasury bonds in 2024?", True),
+        ("What was the target for GDP growth in 2019?", True),
+        ("2018年全国减税降费多少？", False),
+        # a plan's name is a period, not a plan asked for
+        ("During the Sixth Five-Year Plan period (1981–1985), how much foreign direct investment did China absorb?",
+         False),
+    ],
+)
+def test_what_asks_for_a_plan(question: str, asks: bool) -> None:
+    assert asks_for_plan(question) is asks
+
+
+def test_an_allocation_asked_is_answered_by_the_years_own_plan(tmp_path: Path) -> None:
+    # The 2018 report plans 2018: its "今年安排" is no result of 2018, but it is what "安排了多少" asks.
+    report = (
+        "2018年国务院政府工作报告\n\n一、2017年工作回顾\n\n全年减税降费超过1万亿元。\n\n"
+        "二、2018年经济社会发展总体要求和政策取向\n\n今年安排地方专项债券1.35万亿元，比去年增加5500亿元。\n"
+    )
+    searcher = searcher_over(tmp_path, {"2018年国务院政府工作报告.txt": report})
+    assert answered_figure(searcher, "2018年给地方政府安排了多少专项债券额度？") == "1.35万亿元"

@@ -91,6 +91,10 @@ QUESTIONS: list[tuple[str, str, bool, str | None]] = [
     ("How long is the lease term on the poverty-relief enclave?", "other", True, "年"),
     ("松阳离余姚有多远？", "other", True, "公里"),
     ("消薄飞地租期多久？", "other", True, "年"),
+    ("康藏公路和青藏公路两条路加起来一共有多长？", "other", True, "公里"),  # "多长" alone: a length
+    ("消薄飞地租期多长时间？", "other", True, "年"),
+    # tax and fee cuts are an amount of money, though they name 企业
+    ("2018年全国为企业和个人减税降费大概多少？", "money", True, "元"),
     # a wage or a pension is money, though the question names the workers who earn it
     ("1979年全民所有制职工年平均工资有多少？", "money", True, "元"),
     ("What was the average monthly pension of enterprise retirees in China in 2008?", "money", True, "元"),
@@ -101,6 +105,11 @@ QUESTIONS: list[tuple[str, str, bool, str | None]] = [
 def test_understand(question: str, kind: str, wants_figure: bool, unit_hint: str | None) -> None:
     intent = understand(question)
     assert (intent.kind, intent.wants_figure, intent.unit_hint) == (kind, wants_figure, unit_hint)
+
+
+def test_tax_and_fee_cuts_are_an_amount_not_a_change_asked() -> None:
+    assert not understand("2018年全国为企业和个人减税降费大概多少？").asks_change
+    assert understand("2018年全国财政收入下降了多少？").asks_change
 
 
 def test_language_terms_and_years() -> None:
