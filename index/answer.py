@@ -18,7 +18,7 @@ from index.question import Intent, gives_per_unit, names_part_of_year
 from index.records import Answer, Briefing, Quote, Sentence, Source
 from index.scorer import bundled_scorer
 from index.search import Mode, Searcher
-from index.span import figure_match, pick_figure, tightest_span
+from index.span import figure_match, figure_measure, pick_figure, tightest_span
 
 # A figure of a near kind answers without handing over: an amount where a change is asked in no unit ("by how much
 # did income rise": "增加1207元", 0.8 in index/question.py). Below it (a count of other things, 0.5) the neighbour
@@ -179,6 +179,13 @@ def build_answer(
     if figure is not None and w.level_not_rate and intent.kind == "other" and figure_kind(figure) == "rate":
         # "锂电池产量是多少" asks for a level; "锂电池增长103.1%" gives its growth, not the level.
         return _refused(question, ranked, "rate for a level")
+    if figure is not None and w.measures and intent.measures:
+        # The sentence names the measure, but its figure is another's: "进出口总额3.64万亿美元" for imports, and
+        # for a rate too, "棉花总产568.6万吨、占全国92.2%" for coal's share (unlike the sentence-level check, a rate's
+        # own words "经济增长5%" name no other measure).
+        of = figure_measure(lead.sentence, figure, find_figures(lead.sentence.text, lead.sentence.start))
+        if of is not None and of not in intent.measures:
+            return _refused(question, ranked, "measure")
     if figure is not None and w.figure_words > 0:
         # The figure's own clause must name something the question asks about besides its places:
         # "组织5000余名职工" does not answer "派了多少名挂职干部".

@@ -48,6 +48,13 @@ def names_measures(sentence: str, names: tuple[str, ...]) -> bool:
     return any(n in named for n in names)
 
 
+def measure_of(text: str) -> str | None:
+    """The measure named last in `text` (what a figure's clause names up to it), or None when it names none."""
+    folded = _fold(text)
+    kept = _kept({m.name: _spans(folded, m.chinese) for m in _measures()})
+    return max(kept)[2] if kept else None
+
+
 def _spans(text: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
     return [(i, i + len(w)) for w in words for i in _find_all(text, w)]
 
@@ -62,7 +69,12 @@ def _find_all(text: str, word: str) -> list[int]:
 
 def _longest(found: dict[str, list[tuple[int, int]]]) -> set[str]:
     """The measures named somewhere not inside a longer word of another measure: "进出口" names trade, and the
-    "出口" inside it names no exports; "imports and exports" likewise.
+    "出口" inside it names no exports; "imports and exports" likewise."""
+    return {name for _, _, name in _kept(found)}
+
+
+def _kept(found: dict[str, list[tuple[int, int]]]) -> list[tuple[int, int, str]]:
+    """The spans (start, end, measure) not inside a longer word of another measure.
 
     One sweep over the spans by start (longest first at one start): the two furthest ends reached so far by spans of
     two different measures say whether a span lies inside another measure's, so a sentence repeating a word thousands
@@ -70,17 +82,17 @@ def _longest(found: dict[str, list[tuple[int, int]]]) -> set[str]:
     """
     spans = sorted(((a, b, name) for name, found_spans in found.items() for a, b in found_spans),
                    key=lambda x: (x[0], -x[1]))
-    named: set[str] = set()
+    kept: list[tuple[int, int, str]] = []
     # The furthest-reaching span so far of each of the two measures that reach furthest, as (end, -start, measure):
     # a third measure is never needed, one of the two is always another's.
     reach: list[tuple[int, int, str]] = []
     for a, b, name in spans:
         other = next(((end, -start) for end, start, m in reach if m != name), None)
         if other is None or other[0] < b or other == (b, a):  # no other measure's word reaches over it
-            named.add(name)
+            kept.append((a, b, name))
         own = max([(b, -a, name), *(r for r in reach if r[2] == name)])
         reach = sorted([own, *(r for r in reach if r[2] != name)], reverse=True)[:2]
-    return named
+    return kept
 
 
 def _fold(text: str) -> str:

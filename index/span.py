@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from index.figures import figure_kind, find_figures
+from index.measures import measure_of
 from index.question import Intent, names_rate_sort, totals, written_as_change
 from index.records import Figure, Sentence
 from index.tokenize import tokens
@@ -74,6 +75,13 @@ def figure_match(s: Sentence, f: Figure, figures: list[Figure], words: dict[str,
     if lead is not None and lead in "".join(own.split()):
         score += words.get(lead, 1.0)
     return score
+
+
+def figure_measure(s: Sentence, f: Figure, figures: list[Figure]) -> str | None:
+    """The measure a figure is of: named in its own item ("粮食、棉花产量分别达到…") or clause up to it, or else the
+    last one its sentence names before it ("棉花总产568.6万吨、占全国92.2%"); None when none is named before it."""
+    own = _respectively(s, f, figures) or _clause_before(s, f)
+    return measure_of(own) or measure_of(s.text[: max(0, f.start - s.start)])
 
 
 def _clause_before(s: Sentence, f: Figure) -> str:

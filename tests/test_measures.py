@@ -9,7 +9,7 @@ import pytest
 from fake_index import OPEN, answered_figure, searcher_over
 
 from index.answer import build_answer
-from index.measures import measures_named, names_measures
+from index.measures import measure_of, measures_named, names_measures
 from index.question import understand
 
 
@@ -120,6 +120,45 @@ def test_exports_are_refused_where_only_imports_and_exports_are_given(tmp_path: 
     refused = build_answer("What was the value of China's exports in 2013?", searcher, weights=OPEN)
     assert not refused.answered and refused.refused_by == "measure"
     assert answered_figure(searcher, "2013年全国进出口总额是多少？") == "4万亿美元"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("全年货物进出口总额", "trade"),  # the 进口 inside 进出口 names no imports
+        ("除棉花和糖料减产外，主要农产品产量都有显著增加，粮食总产量", "grain"),  # the last one named
+        ("全年完成", None),
+    ],
+)
+def test_the_measure_named_last(text: str, expected: str | None) -> None:
+    assert measure_of(text) == expected
+
+
+def test_a_figure_of_another_measure_in_a_sentence_naming_the_asked_one_is_refused(tmp_path: Path) -> None:
+    # The sentence names imports (a rate of them); its only amount is the trade total.
+    report = ("2012年政府工作报告\n\n一、2011年工作回顾\n\n"
+              "全年货物进出口总额3.64万亿美元，增长22.5％，其中，出口增长20.3％，进口增长24.9％。\n")
+    searcher = searcher_over(tmp_path, {"report.txt": report})
+    refused = build_answer("2011年我国进口总额是多少美元？", searcher, weights=OPEN)
+    assert not refused.answered and refused.refused_by == "measure"
+    assert answered_figure(searcher, "2011年我国进出口总额是多少美元？") == "3.64万亿美元"
+
+
+def test_a_figure_given_with_another_measure_for_a_share_is_refused(tmp_path: Path) -> None:
+    # "占全国92.2%" names no measure of its own: it is the share of the cotton named before it.
+    report = ("2025年某自治区政府工作报告\n\n一、2024年工作回顾\n\n"
+              "原煤产量5.4亿吨，棉花总产568.6万吨、占全国92.2%。\n")
+    searcher = searcher_over(tmp_path, {"report.txt": report})
+    assert answered_figure(searcher, "2024年这个自治区棉花产量占全国多少？") == "92.2%"
+    refused = build_answer("2024年这个自治区原煤产量占全国多少？", searcher, weights=OPEN)
+    assert not refused.answered
+
+
+def test_respectively_gives_each_figure_its_own_measure(tmp_path: Path) -> None:
+    report = "2025年某省政府工作报告\n\n一、2024年工作回顾\n\n粮食、棉花产量分别达到3200万吨、590万吨。\n"
+    searcher = searcher_over(tmp_path, {"report.txt": report})
+    assert answered_figure(searcher, "2024年该省棉花产量是多少？") == "590万吨"
+    assert answered_figure(searcher, "2024年该省粮食产量是多少？") == "3200万吨"
 
 
 def test_a_sentence_repeating_measure_words_is_read_in_linear_time() -> None:

@@ -93,6 +93,7 @@ QUESTIONS: list[tuple[str, str, bool, str | None]] = [
     ("消薄飞地租期多久？", "other", True, "年"),
     ("康藏公路和青藏公路两条路加起来一共有多长？", "other", True, "公里"),  # "多长" alone: a length
     ("消薄飞地租期多长时间？", "other", True, "年"),
+    ("2024年新疆棉花产量占全国多少？", "rate", True, "%"),  # a share
     # tax and fee cuts are an amount of money, though they name 企业
     ("2018年全国为企业和个人减税降费大概多少？", "money", True, "元"),
     # a wage or a pension is money, though the question names the workers who earn it
