@@ -18,7 +18,7 @@ from index.question import Intent, gives_per_unit, names_part_of_year
 from index.records import Answer, Briefing, Quote, Sentence, Source
 from index.scorer import bundled_scorer
 from index.search import Mode, Searcher
-from index.span import figure_match, figure_measure, pick_figure, tightest_span
+from index.span import figure_match, figure_measure, figure_subject, pick_figure, tightest_span
 
 # A figure of a near kind answers without handing over: an amount where a change is asked in no unit ("by how much
 # did income rise": "增加1207元", 0.8 in index/question.py). Below it (a count of other things, 0.5) the neighbour
@@ -186,6 +186,11 @@ def build_answer(
         of = figure_measure(lead.sentence, figure, find_figures(lead.sentence.text, lead.sentence.start))
         if of is not None and of not in intent.measures:
             return _refused(question, ranked, "measure")
+    if figure is not None and w.per_unit and intent.per_unit and not gives_per_unit(
+            figure_subject(lead.sentence, figure, find_figures(lead.sentence.text, lead.sentence.start)) + figure.text):
+        # Per head asked, and the sentence's per-head figure is not the one it gives: "地区生产总值跨过3万亿元…人均生产
+        # 总值居全国第12位" holds no GDP per head.
+        return _refused(question, ranked, "per unit")
     if figure is not None and w.figure_words > 0:
         # The figure's own clause must name something the question asks about besides its places:
         # "组织5000余名职工" does not answer "派了多少名挂职干部".

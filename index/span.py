@@ -80,8 +80,12 @@ def figure_match(s: Sentence, f: Figure, figures: list[Figure], words: dict[str,
 def figure_measure(s: Sentence, f: Figure, figures: list[Figure]) -> str | None:
     """The measure a figure is of: named in its own item ("粮食、棉花产量分别达到…") or clause up to it, or else the
     last one its sentence names before it ("棉花总产568.6万吨、占全国92.2%"); None when none is named before it."""
-    own = _respectively(s, f, figures) or _clause_before(s, f)
-    return measure_of(own) or measure_of(s.text[: max(0, f.start - s.start)])
+    return measure_of(figure_subject(s, f, figures)) or measure_of(s.text[: max(0, f.start - s.start)])
+
+
+def figure_subject(s: Sentence, f: Figure, figures: list[Figure]) -> str:
+    """What names the figure: its item of a "分别" list, or its clause up to it."""
+    return _respectively(s, f, figures) or _clause_before(s, f)
 
 
 def _clause_before(s: Sentence, f: Figure) -> str:

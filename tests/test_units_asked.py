@@ -53,6 +53,17 @@ def test_a_total_does_not_answer_each_ones_share(tmp_path: Path) -> None:
     assert build_answer("每个村从消薄飞地分到多少返利？", searcher, weights=replace(OPEN, per_unit=False)).answered
 
 
+def test_a_per_head_figure_must_be_the_one_quoted(tmp_path: Path) -> None:
+    # The sentence words GDP per head, but as a rank; its amount is the total.
+    report = ("2026年陕西省政府工作报告\n\n一、2025年工作回顾\n\n"
+              "地区生产总值跨过3万亿元、年均增长5.2％，人均生产总值居全国第12位。\n\n"
+              "居民人均可支配收入达到3.5万元、增长5%。\n")
+    searcher = searcher_over(tmp_path, {"2026年陕西省政府工作报告.txt": report})
+    refused = build_answer("2025年陕西人均生产总值是多少元？", searcher, weights=OPEN)
+    assert not refused.answered and refused.refused_by == "per unit"
+    assert answered_figure(searcher, "2025年陕西居民人均可支配收入是多少？") == "3.5万元"
+
+
 PORT = "2025年天津市政府工作报告\n\n一、2024年工作回顾\n\n天津港集装箱航线147条、吞吐量2329万标准箱。\n"
 
 
