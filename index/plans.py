@@ -42,7 +42,7 @@ _PARAGRAPH_REACH = 2000
 PLAN_SECTION = re.compile(r"目标|任务|重点工作|总体要求|工作安排|打算")
 # … unless its headings say it reviews: "一、2024年工作回顾" › "（一）锚定目标攻坚，经济发展实现逆势而上。" gives
 # results.
-REVIEW_SECTION = re.compile(r"回顾|成就|成效|进展|过去|一年来|五年来")
+REVIEW_SECTION = re.compile(r"回顾|成就|成效|进展|过去|一年来|五年来|形势")  # "当前国内形势和基本任务" opens on results
 # A year as a title, heading or file name writes it: "2025年", "2025 年", "2025_".
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 

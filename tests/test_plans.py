@@ -82,6 +82,8 @@ def test_a_review_section_is_no_plan_though_a_heading_names_a_target() -> None:
     assert plan_section(("二、2025年工作总体要求和主要目标",))
     assert plan_section(("三、2026年重点工作", "（一）扩大有效需求"))
     assert not plan_section(("一、2024年工作回顾", "（一）锚定目标攻坚，经济发展实现逆势而上。"))
+    # the 1987 report opens on the year's results under "形势" and "任务" both
+    assert not plan_section(("一、当前国内形势和基本任务",))
     assert not plan_section(("一、过去一年和五年工作回顾", "（二）聚力落实国家重大战略任务"))
 
 
