@@ -150,10 +150,10 @@ _ZH_ASKS = ((_ZH_REASON, "reason"), (_ZH_DATE, "date"), (_ZH_PERSON, "person"), 
 _EN_ASKS = ((_EN_REASON, "reason"), (_EN_DATE, "date"), (_EN_PERSON, "person"), (_EN_PLACE, "place"))
 _PER_HEAD = re.compile(r"每[一二三四五六七八九十百千万\d]+(?:常住)?(?:人口|人|户|居民)")
 _EN_PER_HEAD = re.compile(r"\bper (?:capita|head|person|[\d,]+ (?:people|persons|residents|inhabitants|population))\b")
-# The English words of _ZH_QUANTITY's 多大, 多高, 多长, 多久, 规模, 总额, 数额: "How large was Guizhou's computing
-# power", "What was the value of China's exports".
+# The English words of _ZH_QUANTITY's 多大, 多高, 多长, 多久, 规模, 总额, 数额, 面积: "How large was Guizhou's computing
+# power", "What was the value of China's exports", "the area planted with sugarcane".
 _EN_QUANTITY = re.compile(
-    r"\bhow (?:much|many|large|big|high|long|far)\b|\b(?:size|scale|volume|value|total|amount|output)\b"
+    r"\bhow (?:much|many|large|big|high|long|far)\b|\b(?:size|scale|volume|value|total|amount|output|area)\b"
 )
 # A figure asked per village, per head, per household, per square metre: a total does not answer it. "每年" and
 # "each year" are not among them (a yearly figure).

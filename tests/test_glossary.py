@@ -37,7 +37,8 @@ def test_the_glossary_loads_with_a_few_hundred_phrases() -> None:
         ("How much in unpaid wages was recovered for migrant workers?", ["欠薪", "农民工"]),
         ("How much did inbound tourists spend?", ["入境游客"]),
         ("How much steel did China produce in 1986?", ["钢", "产量"]),
-        ("How fast did China's national income grow in 1984?", ["国民收入"]),  # not the dictionary's 摄制 (a film's)
+        ("How fast did China's national income grow in 1984?", ["国民收入"]),
+        ("What is Guangxi's 2025 target for the area planted with sugarcane?", ["面积", "糖料蔗"]),  # not the dictionary's 摄制 (a film's)
         ("What was Heilongjiang's grain output in 2025?", ["粮食产量"]),  # the longer phrase, not 产量 alone
     ],
 )

@@ -84,6 +84,7 @@ QUESTIONS: list[tuple[str, str, bool, str | None]] = [
     # English asks a quantity as 多大, 规模, 总额 do, without "how much"
     ("What was the value of China's exports in 2013?", "other", True, None),
     ("How large was Guizhou's computing power in 2024?", "other", True, None),
+    ("What is Guangxi's 2025 target for the area planted with sugarcane?", "other", True, None),  # an area: 面积
     ("What was Jiangxi's total grain output in 2024?", "other", True, None),
     ("What new cooperation model did the cadre exchange introduce?", "other", False, None),
     # a distance or a span of time: answered in its dimension
