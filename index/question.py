@@ -106,7 +106,9 @@ _EN_RATE = re.compile(
     r"\bpercent(?:age)?\b|%|\brates?\b|\bgrowth\b|\bgr[eo]w(?:n|s)?\b|\bincreased? by\b|\bratio\b|\bshare\b"
     r"|\bproportion\b|\boccupancy\b|\bpercentage points?\b"
 )
-_EN_RATE_FIRST = re.compile(r"\bhow fast\b|\bby how much\b.*\b(?:grow|grew|rise|rose|increase|fall|fell|drop)")
+_EN_RATE_FIRST = re.compile(
+    r"\bhow fast\b|\bby how much\b.*\b(?:grow|grew|rise|rose|increase|fall|fell|drop|cut|reduce|lower|decline|decrease)"
+)
 _EN_BY_HOW_MUCH = re.compile(r"\bby how much\b")
 _EN_COUNT = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b|\bpopulation\b")
 _EN_MONEY = re.compile(
@@ -159,7 +161,8 @@ _EN_QUANTITY = re.compile(
 # "each year" are not among them (a yearly figure).
 _ZH_PER_UNIT = re.compile(r"每(?:一)?(?:个|家|户|名|位|村|人|平方米|亩)|平均每|人均|户均|村均")
 _EN_PER_UNIT = re.compile(r"\beach of\b|\bper (?!year\b|annum\b|cent\b)[a-z]+|\bon average per\b")
-_PER_UNIT_SAID = re.compile(r"每|均|/")
+# "单位地区生产总值能耗" is energy per unit of GDP; "各单位" (organisations) is no per-unit wording.
+_PER_UNIT_SAID = re.compile(r"每|均|/|单位(?:地区|国内)?(?:生产总值|gdp|GDP|增加值|产值|面积)")
 # A quarter or a half of a year: its figure is not the year's. Year-end ("年底") is the year's own figure.
 _ZH_PART_OF_YEAR = re.compile(r"(?:第?[一二三四1-4]|前三)季度|[上下]半年")
 _EN_PART_OF_YEAR = re.compile(r"\b(?:first|second|third|fourth) quarter\b|\bq[1-4]\b|\b(?:first|second) half\b")

@@ -71,6 +71,8 @@ QUESTIONS: list[tuple[str, str, bool, str | None]] = [
     ("How fast did the number of Ningbo recuperation visitors to Songyang grow in 2021?", "rate", True, "%"),
     # "by how much" names no unit: the change may be a rate or an amount ("增加1207元")
     ("By how much did the number of inbound tourists grow?", "rate", True, None),
+    # a cut asked is a rate first, whatever it is a cut of ("per unit of GDP" names money)
+    ("By how much does Heilongjiang aim to cut carbon dioxide emissions per unit of GDP in 2026?", "rate", True, None),
     # 消费帮扶 names a programme, not spending
     ("除了设专区，余姚在消费帮扶上还做了哪项认证工作？", "other", False, None),
     ("余姚助力松阳消费帮扶多少钱？", "money", True, "元"),

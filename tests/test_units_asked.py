@@ -42,6 +42,8 @@ def test_a_sentence_gives_a_per_unit_figure_by_its_wording() -> None:
     assert gives_per_unit("城镇居民人均可支配收入达到10493元")
     assert not gives_per_unit("累计返利932.7万元")
     assert not gives_per_unit("2025年医疗旅游人次86.5万、收入83.9亿元")  # a total: no spending per visitor
+    assert gives_per_unit("单位地区生产总值二氧化碳排放降低3.8%左右")  # per unit of GDP
+    assert not gives_per_unit("各单位累计投入资金2亿元")  # organisations, not a per-unit figure
 
 
 def test_a_total_does_not_answer_each_ones_share(tmp_path: Path) -> None:
