@@ -36,9 +36,9 @@ def test_the_glossary_loads_with_a_few_hundred_phrases() -> None:
         ("What was the output value of Yunnan's green aluminium in 2025?", ["绿色铝"]),
         ("How much in unpaid wages was recovered for migrant workers?", ["欠薪", "农民工"]),
         ("How much did inbound tourists spend?", ["入境游客"]),
-        ("How much steel did China produce in 1986?", ["钢", "产量"]),
+        ("How much steel did China produce in 1986?", ["钢", "产量"]),  # not the dictionary's 摄制 (a film's)
         ("How fast did China's national income grow in 1984?", ["国民收入"]),
-        ("What is Guangxi's 2025 target for the area planted with sugarcane?", ["面积", "糖料蔗"]),  # not the dictionary's 摄制 (a film's)
+        ("What is Guangxi's 2025 target for the area planted with sugarcane?", ["面积", "糖料蔗"]),
         ("What was Heilongjiang's grain output in 2025?", ["粮食产量"]),  # the longer phrase, not 产量 alone
     ],
 )
