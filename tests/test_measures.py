@@ -154,6 +154,26 @@ def test_a_figure_given_with_another_measure_for_a_share_is_refused(tmp_path: Pa
     assert not refused.answered
 
 
+def test_registered_unemployment_is_not_the_surveyed_rate(tmp_path: Path) -> None:
+    report = "2022年政府工作报告\n\n一、2021年工作回顾\n\n城镇新增就业1269万人，城镇调查失业率平均为5.1%。\n"
+    searcher = searcher_over(tmp_path, {"report.txt": report})
+    question = "What was China's registered urban unemployment rate in 2021?"
+    assert measures_named(question) == ("registered unemployment",)
+    refused = build_answer(question, searcher, weights=OPEN)
+    assert not refused.answered and refused.refused_by == "measure"
+    assert answered_figure(searcher, "2021年全国城镇调查失业率是多少？") == "5.1%"
+
+
+def test_foreign_direct_investment_is_not_all_foreign_capital(tmp_path: Path) -> None:
+    report = ("1985年政府工作报告\n\n一、1984年的工作\n\n"
+              "全国以各种形式实际使用的国外资金达26.6亿美元，比上年增长35.7%。\n\n对外开放继续扩大。\n")
+    searcher = searcher_over(tmp_path, {"report.txt": report})
+    refused = build_answer("How much foreign direct investment did China actually take in during 1984?", searcher,
+                           weights=OPEN)
+    assert not refused.answered and refused.refused_by == "measure"
+    assert measures_named("1993年外商直接投资达到多少？") == ("foreign direct investment",)
+
+
 def test_respectively_gives_each_figure_its_own_measure(tmp_path: Path) -> None:
     report = "2025年某省政府工作报告\n\n一、2024年工作回顾\n\n粮食、棉花产量分别达到3200万吨、590万吨。\n"
     searcher = searcher_over(tmp_path, {"report.txt": report})
