@@ -179,15 +179,16 @@ def build_answer(
     if figure is not None and w.level_not_rate and intent.kind == "other" and figure_kind(figure) == "rate":
         # "锂电池产量是多少" asks for a level; "锂电池增长103.1%" gives its growth, not the level.
         return _refused(question, ranked, "rate for a level")
+    figures = find_figures(lead.sentence.text, lead.sentence.start) if figure is not None else []
     if figure is not None and w.measures and intent.measures:
         # The sentence names the measure, but its figure is another's: "进出口总额3.64万亿美元" for imports, and
         # for a rate too, "棉花总产568.6万吨、占全国92.2%" for coal's share (unlike the sentence-level check, a rate's
         # own words "经济增长5%" name no other measure).
-        of = figure_measure(lead.sentence, figure, find_figures(lead.sentence.text, lead.sentence.start))
+        of = figure_measure(lead.sentence, figure, figures)
         if of is not None and of not in intent.measures:
             return _refused(question, ranked, "measure")
     if figure is not None and w.per_unit and intent.per_unit and not gives_per_unit(
-            figure_subject(lead.sentence, figure, find_figures(lead.sentence.text, lead.sentence.start)) + figure.text):
+            figure_subject(lead.sentence, figure, figures) + figure.text):
         # Per head asked, and the sentence's per-head figure is not the one it gives: "地区生产总值跨过3万亿元…人均生产
         # 总值居全国第12位" holds no GDP per head.
         return _refused(question, ranked, "per unit")
@@ -195,8 +196,7 @@ def build_answer(
         # The figure's own clause must name something the question asks about besides its places:
         # "组织5000余名职工" does not answer "派了多少名挂职干部".
         attribute = {t: v for t, v in words.items() if not any(t in k or k in t for k in terms)}
-        found = figure_match(lead.sentence, figure, find_figures(lead.sentence.text, lead.sentence.start),
-                              attribute, None)
+        found = figure_match(lead.sentence, figure, figures, attribute, None)
         if found < w.figure_words * sum(attribute.values()):
             return _refused(question, ranked, "figure words")
     span = tightest_span(lead.sentence, figure, terms)
