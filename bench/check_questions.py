@@ -54,7 +54,7 @@ UNITS_LIKE_MULTIPLIERS = ("千瓦", "千克", "千米")
 _FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:余|多)?\s*(万亿|亿|万|千)?")
 # The older State Council reports write figures in Chinese numerals ("七百六十六亿四千万元"), the 1954 one in
 # traditional characters ("三億二千三百八十萬…").
-_CN_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万萬亿億]+")
+_CN_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万萬亿億]{1,25}")  # no report writes a longer one
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _HEADING_MARK = re.compile(r"^#+\s*", re.MULTILINE)
 

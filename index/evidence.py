@@ -10,6 +10,7 @@ from index.doc_profiles import evidence_label
 from index.plans import YEAR
 from index.profile import stage
 from index.records import Briefing
+from index.tokenize import arabic_years
 
 if TYPE_CHECKING:  # search.py indexes documents under their evidence labels and imports this module
     from index.search import Searcher
@@ -39,9 +40,6 @@ def documents_naming(searcher: Searcher, terms: list[str]) -> list[str] | None:
 _WIDE = "".join(chr(c) for c in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)))
 _FULL_WIDTH = str.maketrans(_WIDE + "％．\u3000", "".join(chr(ord(c) - 0xFEE0) for c in _WIDE) + "%. ")
 _ANY_WIDE = re.compile(f"[{_WIDE}％．\u3000]")
-# The older reports write years in Chinese numerals ("到一九八二年"), which a question's key term "1982年" must find.
-_CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)")
-_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 
 
 def squash(text: str) -> str:
@@ -49,9 +47,8 @@ def squash(text: str) -> str:
     are the full-width "１９５４年" and the "一九五四年" of older documents and "1954年"."""
     if _ANY_WIDE.search(text):
         text = text.translate(_FULL_WIDTH)
-    if _CN_YEAR.search(text):
-        text = _CN_YEAR.sub(lambda m: m.group().translate(_CN_DIGITS), text)
-    return "".join(text.split())
+    # The older reports write years in Chinese numerals ("到一九八二年"): a question's key term "1982年" must find them.
+    return "".join(arabic_years(text).split())
 
 
 def evidence_labels(briefings: Mapping[str, Briefing]) -> dict[str, str]:

@@ -40,5 +40,11 @@ def answer_from_dict(d: dict[str, Any]) -> Answer:
     return Answer(
         question=d["question"], answered=d["answered"], answer=d["answer"], figure=_figure(d["figure"]),
         quotes=tuple(_quote(q) for q in d["quotes"]), as_of=d["as_of"],
-        nearest=tuple(_source(s) for s in d["nearest"]), history=history, refused_by=d.get("refused_by", ""),
+        nearest=tuple(_source(s) for s in d["nearest"]), history=history, refused_by=_text(d.get("refused_by", "")),
     )
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value

@@ -29,7 +29,7 @@ from index.glossary import glossary_terms, is_english
 from index.memo import QUESTIONS, SENTENCES
 from index.synonyms import documents_words
 
-__all__ = ["is_stop_word", "keep_cache_in", "key_terms", "places", "query_tokens", "tokens", "years"]
+__all__ = ["arabic_years", "is_stop_word", "keep_cache_in", "key_terms", "places", "query_tokens", "tokens", "years"]
 
 _PIECE = re.compile(
     r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)|(?P<lat>[a-z]+(?:\d+(?:\.\d+)?)?)|(?P<han>[\u3007\u3400-\u9fff]+)"
@@ -257,8 +257,16 @@ def _cut_han(v: _Vocab, run: str) -> list[str]:
     return out
 
 
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+
+
+def arabic_years(text: str) -> str:
+    """The text with its years in Chinese numerals in digits: "到一九八二年" → "到1982年" (as long as before)."""
+    return _CN_YEAR.sub(lambda m: m.group().translate(_CN_DIGITS), text) if _CN_YEAR.search(text) else text
+
+
 def _chinese_year(digits: str) -> str:
-    return digits.translate(str.maketrans("〇零一二三四五六七八九", "00123456789")) + "年"
+    return digits.translate(_CN_DIGITS) + "年"
 
 
 def _is_pinyin_name(word: str) -> bool:

@@ -226,3 +226,5 @@ def test_the_refusal_survives_the_stored_form() -> None:
     old = answer_to_dict(refused)
     del old["refused_by"]  # stored before refusals were named
     assert answer_from_dict(old).refused_by == ""
+    with pytest.raises(TypeError):  # a damaged store: the documented error, not a crash when the reply is drawn
+        answer_from_dict({**answer_to_dict(refused), "refused_by": ["other year"]})

@@ -187,4 +187,5 @@ def test_a_sentence_repeating_measure_words_is_read_in_linear_time() -> None:
     started = time.perf_counter()
     assert names_measures("进出口" * 40_000 + "出口" * 40_000, ("exports",))
     assert not names_measures("进出口" * 40_000, ("exports",))
+    assert measure_of("进出口" * 40_000 + "出口" * 40_000) == "exports"  # the quoted figure's measure, likewise
     assert time.perf_counter() - started < 2.0

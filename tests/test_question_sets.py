@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
+import time
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -155,6 +156,12 @@ def test_parse_figure_text(text: str, value: float) -> None:
 
 def test_schema_accepts_a_good_record() -> None:
     assert cq.check_schema(_rec()) == []
+
+
+def test_a_huge_chinese_numeral_is_read_in_bounded_time() -> None:
+    started = time.perf_counter()
+    cq.parse_figure_text("一" * 200_000 + "元")  # no such figure; reading it must not take long
+    assert time.perf_counter() - started < 2.0
 
 
 def test_a_base_unit_beginning_like_a_multiplier_is_a_unit() -> None:
