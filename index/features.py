@@ -150,13 +150,16 @@ def _passed_over(s: Sentence, about_document: bool) -> bool:
 
 def _coverage(searcher: Searcher, b: Briefing, s: Sentence, query: Query, asked: tuple[str, ...]) -> float:
     terms, intent = query.terms, query.intent
+    profile = profile_of(b)
+    # A plan asked is evidenced by the year the document plans, a result by the one its name gives as evidence.
+    label = evidence_label(b) + (profile.plans_label(b) if asks_for_plan(query.text) else "")
     where = (
-        squash(" ".join([s.text, evidence_label(b), " ".join(s.section_titles), " ".join(b.articles)]))
+        squash(" ".join([s.text, label, " ".join(s.section_titles), " ".join(b.articles)]))
         + searcher.section_text(b.file, s.section)
     )
     if intent.years and other_years(s.section_titles, intent.years):
         return 0.0  # "三、2026年重点工作" is not where 2024's results are
-    if profile_of(b).speaks_for_another(asked, s.text + " ".join(s.section_titles)):
+    if profile.speaks_for_another(asked, s.text + " ".join(s.section_titles)):
         return 0.0  # "实现地区生产总值67665亿元" in Sichuan's report is Sichuan's, not Chengdu's
     if intent.wants_figure and another_of_the_same_level(query.text, s.text):
         return 0.0  # "八都村…每年增收20余万元" is not 中村's figure

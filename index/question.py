@@ -41,6 +41,7 @@ class Intent:
     rate_of: str = ""  # a rate question's sort: "share" (占比, "what share") or "growth" (增长多少); "" either
     place_type: str = ""  # the suffix of the place asked for ("市" for 哪个市, "which city"); "" for any place
     asks_change: bool = True  # it asks how much something changed or was added ("增加了多少", "新增", "how many new")
+    as_of: bool = False  # a date question asking as of when a running total holds ("是截至什么时候的")
 
 
 _AREA_UNITS = ("平方公里", "公顷", "亩")
@@ -82,6 +83,8 @@ _ZH_AREA = re.compile(r"面积|占地|多大")
 _ZH_RATE = re.compile(
     r"(?:增长|下降|提高|上涨|涨)了?多少|增速|增幅|涨幅|降幅|比例|比重|百分之|百分比|占比|率(?!先)|同比|环比"
     r"|占\w{0,4}?多少"  # "占全国多少": a share
+    # "翻了一番" (doubled) and "哪个涨得更快" ask how fast something grew, whatever amount they name
+    r"|翻了?[一两几]?番|(?:涨|增长|增|升)得?(?:更|最|较)快"
 )
 _ZH_MONEY = re.compile(
     r"多少钱|金额|资金|投资|投入|返利|收入|销售额|营收|营业额|产值|总值|经费|补贴|捐赠|捐款|援助|预算|税收|利润|收益"
@@ -199,6 +202,14 @@ _RATE_SORTS = {
                          r"|\bdrop(?:ped)?\b|\bdecline[ds]?\b"),
 }
 _SINCE = re.compile(r"以来|期间|截至|当年|上半年|下半年|年初|年底")
+_ASKS_AS_OF = re.compile(
+    r"截[至止]到?\w{0,2}?(?:什么时候|何时|哪一?天|几月|什么时间)|\b(?:as (?:of|at)|up to|until) (?:when|what date)\b"
+)
+_AS_OF_SAID = re.compile(r"截[至止]|至今|\bas (?:of|at)\b")
+# "截至目前" answers an as-of question: the document's date, shown with the answer, says when. It fits above the
+# kind floor (index/answer.py `Weights.min_fit`) and below a sentence naming the date. Set by hand; docs/quality.md
+# "An eighth blind batch" gives its dev row.
+AS_OF_FIT = 0.8
 _GROWTH = re.compile(r"增长|下降|提高|提升|增加|减少")
 # A question asking a change or what was added ("增加了多少", "新增就业多少人", "how many new jobs"); one that does
 # not asks a level, which a change ("比上年增加61元", "增量39.7亿斤", "养老金人均每月新增110元") does not give.
@@ -238,7 +249,8 @@ def understand(question: str, tokens: tuple[str, ...] | None = None) -> Intent:
     change = bool((_ZH_CHANGE if zh else _EN_CHANGE).search(said))
     return Intent(kind, "zh" if zh else "en", terms, tuple(years(question)), wants, unit, measures_named(asked),
                   flow(question) if zh else None, days_named(question), listed, of, per_unit, about, part,
-                  sorts[0] if len(sorts) == 1 else "", place_type, change)
+                  sorts[0] if len(sorts) == 1 else "", place_type, change,
+                  kind == "date" and _ASKS_AS_OF.search(said) is not None)
 
 
 def names_part_of_year(sentence: str) -> bool:
@@ -326,7 +338,11 @@ def _kind_fit(intent: Intent, sentence: str) -> float:
     if intent.kind == "issue":
         return 1.0 if _ISSUE_LINE.search(sentence) else 0.0
     if intent.kind == "date":
-        return 1.0 if find_dates(sentence) else 0.3 if _SINCE.search(sentence) else 0.0
+        if find_dates(sentence):
+            return 1.0
+        if intent.as_of and _AS_OF_SAID.search(sentence):
+            return AS_OF_FIT
+        return 0.3 if _SINCE.search(sentence) else 0.0
     if intent.kind == "place":
         named = places(sentence)
         other = set(named) - set(intent.terms)

@@ -254,6 +254,18 @@ def test_a_year_only_planned_in_the_collection_is_not_answered_by_its_target(tmp
     assert plan.answered and plan.figure is not None and plan.figure.text == "118万人以上"
 
 
+def test_a_plan_asked_is_evidenced_by_the_year_the_report_plans(tmp_path: Path) -> None:
+    """The 2007 report words its plan "今年" and names 2007 nowhere; its name gives 2006 as the year it reviews,
+    which is no evidence for a plan of 2007 — the year it plans is."""
+    assert WorkReport(2007).plans_label(_report(2007, "")) == "2007年" and PLAIN.plans_label(_report(2007, "")) == ""
+    b = _report(2007, "一、过去一年工作回顾\n过去一年，全省财政赤字2750亿元。\n"
+                      "二、今年工作\n今年全省财政赤字拟安排2450亿元，比去年预算赤字减少500亿元。\n")
+    searcher = searcher_over(tmp_path, {b.file: b.text})
+    plan = build_answer("What deficit did Zhejiang budget for 2007?", searcher, weights=OPEN)
+    assert plan.answered and plan.figure is not None and plan.figure.text == "2450亿元"
+    assert not build_answer("2007年浙江财政赤字是多少？", searcher, weights=OPEN).answered  # no result of 2007
+
+
 def test_a_city_or_the_nation_is_not_answered_by_a_provinces_figure(tmp_path: Path) -> None:
     searcher = searcher_over(tmp_path, {"provincial-2026/2026_四川省_政府工作报告.txt": (
         "政府工作报告\n一、过去一年工作回顾\n过去一年，全省实现地区生产总值67665亿元，增长5.5%。\n"

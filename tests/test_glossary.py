@@ -40,6 +40,7 @@ def test_the_glossary_loads_with_a_few_hundred_phrases() -> None:
         ("How fast did China's national income grow in 1984?", ["国民收入"]),
         ("What is Guangxi's 2025 target for the area planted with sugarcane?", ["面积", "糖料蔗"]),
         ("What was Heilongjiang's grain output in 2025?", ["粮食产量"]),  # the longer phrase, not 产量 alone
+        ("How much did the central government put into agriculture, rural areas and farmers in 2008?", ["三农"]),
     ],
 )
 def test_an_english_question_gains_the_chinese_terms(question: str, expected: list[str]) -> None:

@@ -144,7 +144,9 @@ def test_years_in_chinese_numerals_are_the_years_a_question_names(tmp_path: Path
         ("What was the target for GDP growth in 2019?", True),
         ("How many new urban jobs is Qinghai aiming to create in 2025?", True),
         ("云南2025年产业投资预计增长多少？", True),
+        ("What central government deficit did the State Council budget for 2007?", True),
         ("2018年全国减税降费多少？", False),
+        ("How much general public budget revenue did Guangdong collect in 2024?", False),  # a result
         # a plan's name is a period, not a plan asked for
         ("During the Sixth Five-Year Plan period (1981–1985), how much foreign direct investment did China absorb?",
          False),

@@ -97,6 +97,9 @@ QUESTIONS: list[tuple[str, str, bool, str | None]] = [
     ("康藏公路和青藏公路两条路加起来一共有多长？", "other", True, "公里"),  # "多长" alone: a length
     ("消薄飞地租期多长时间？", "other", True, "年"),
     ("2024年新疆棉花产量占全国多少？", "rate", True, "%"),  # a share
+    # doubling, and which grew faster, ask a rate, though they name an output value or an income
+    ("听说山海园今年上半年规上工业产值翻了一番，真有这么多吗？", "rate", True, "%"),
+    ("横樟村村集体经济和农户收入，哪个年均涨得更快？", "rate", True, "%"),
     # tax and fee cuts are an amount of money, though they name 企业
     ("2018年全国为企业和个人减税降费大概多少？", "money", True, "元"),
     # a wage or a pension is money, though the question names the workers who earn it
@@ -303,3 +306,15 @@ def test_a_span_of_time_is_answered_in_time_not_in_money() -> None:
     far = understand("How far is Songyang County from Yuyao?")
     assert sentence_fits(far, "两地相距约300公里。") == 1.0
     assert sentence_fits(far, "入驻企业 65 家。") < 0.5
+
+
+def test_an_as_of_question_is_answered_by_the_running_totals_as_of_wording() -> None:
+    asked = understand("山海园开发土地、入驻企业那些累计数，是截至什么时候的？")
+    assert asked.kind == "date" and asked.as_of
+    # "截至目前" with the document's date says when; it passes the kind floor, below a sentence naming the date
+    undated = sentence_fits(asked, "截至目前，园区累计开发土地 7.1 平方公里，入驻企业 65 家。")
+    assert 0.5 <= undated < sentence_fits(asked, "截至2022年6月底，园区累计开发土地 7.1 平方公里。")
+    assert understand("As of when are the park's cumulative figures?").as_of
+    # a plain date question is not answered by "截至目前"
+    when = understand("松阳-余姚山海协作产业园是什么时候建成的？")
+    assert not when.as_of and sentence_fits(when, "截至目前，园区累计开发土地 7.1 平方公里。") < 0.5

@@ -23,6 +23,10 @@ class DocProfile(Protocol):
         """The document's name as evidence for a question's years and places."""
         ...
 
+    def plans_label(self, b: Briefing) -> str:
+        """What the document's name says it plans, as evidence for a question asking a plan ("" when nothing)."""
+        ...
+
     def plans_only(self, years: tuple[int, ...]) -> bool:
         """The document speaks of one of these years only as plans, so its figures are no results of them."""
         ...

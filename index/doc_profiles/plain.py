@@ -17,6 +17,9 @@ class Plain:
     def evidence_label(self, b: Briefing) -> str:
         return doc_label(b)
 
+    def plans_label(self, b: Briefing) -> str:
+        return ""
+
     def plans_only(self, years: tuple[int, ...]) -> bool:
         return False
 
