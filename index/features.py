@@ -117,7 +117,7 @@ def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: f
         # Where the sentence names no date, its paragraph may speak of a span of years ("这五年…"), or the
         # document's kind may tell whose year its figures are.
         dated = agreement(intent.days, intent.years, s.text) or (
-            0.0 if asks_for_plan(query.text) else -1.0 if _over_a_period(b, s, query)
+            _plan_dated(b, s, query) if asks_for_plan(query.text) else -1.0 if _over_a_period(b, s, query)
             else profile_of(b).results_of(intent.years, s.text))
         values["agreement"] = dated
         values["kept_fit"] = kept
@@ -215,6 +215,13 @@ def _kept_fit(b: Briefing, s: Sentence, query: Query, fit: float, planned_fit: f
         return 0.0  # the document's kind says: nothing in it is a result of that year
     results = results_before_plan(s, query)
     return max(fit * planned_fit, sentence_fits(query.intent, results) if results else 0.0)
+
+
+def _plan_dated(b: Briefing, s: Sentence, query: Query) -> float:
+    """A plan asked: a sentence naming the year is that year's plan ("到一九八五年…计划达到三亿六千万吨" in the 1982
+    report); one naming none is dated by its document's kind."""
+    years = query.intent.years
+    return 0.0 if names_year(years, s.text) else profile_of(b).plans_of(years)
 
 
 def _over_a_period(b: Briefing, s: Sentence, query: Query) -> bool:

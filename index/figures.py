@@ -27,14 +27,23 @@ __all__ = [
     "same_dimension",
 ]
 
-# Full-width forms mapped one character to one, so offsets into the mapped text hold for the original.
-_WIDE = str.maketrans("０１２３４５６７８９％．～－／\u3000\u00a0", "0123456789%.~-/  ")
+# Full-width forms mapped one character to one, so offsets into the mapped text hold for the original; so are the
+# traditional characters of numerals and units ("二十一萬六千餘人" in the State Council's 1954 report), which the
+# figure shown keeps as written.
+_WIDE = str.maketrans("０１２３４５６７８９％．～－／\u3000\u00a0萬億餘兩噸個項畝戶輛臺張條處種頭隻倆",
+                      "0123456789%.~-/  万亿余两吨个项亩户辆台张条处种头只俩")
 _CN_DIGITS = "零〇一二三四五六七八九十两"
 _S = r"[ \t]{0,2}"
 # Every repeat is bounded: a pattern tried at each position of a long run of digits or numerals then costs
 # a bounded amount per position (unbounded, 8,000 characters of "一二" took 16 s). The bounds are far
 # above any figure a report writes ("九千九百九十九亿九千九百九十九万九千九百九十九" has 23 characters).
-_AR = r"\d{1,3}(?:,\d{3}){1,8}(?:\.\d{1,12})?|\d{1,24}(?:\.\d{1,12})?"
+# Text drawn from a PDF may space every digit ("7 4 7 7 2 亿元", "1 5 ．3 ％" in the State Council's 1998 report), and
+# some reports write the decimal point as a middle dot ("增长19·5％"): without the last two forms "7 4 7 7 2 亿元"
+# was read as "2 亿元". The spaced form is tried last, so "2022 年 9 月" and "48 个" read as before.
+_AR = (
+    r"\d{1,3}(?:,\d{3}){1,8}(?:\.\d{1,12})?|\d{1,24}(?:[.·]\d{1,12})?"
+    r"|\d(?: \d){1,23}(?: ?[.·] ?\d(?: \d){0,11})?"
+)
 _CN = rf"[一二三四五六七八九十两][{_CN_DIGITS}百千万亿]{{0,24}}"  # a numeral never starts with 零
 # Nor inside another numeral: without this the pattern was tried again at every character of a long run.
 _CN_START = rf"(?<![{_CN_DIGITS}百千万亿])"
@@ -46,7 +55,7 @@ _MULTIPLIERS = {
     "万亿": 10**12, "千亿": 10**11, "百亿": 10**10, "千万": 10**7, "百万": 10**6,
     "亿": 10**8, "万": 10**4, "千": 10**3, "百": 10**2,
 }
-_MONEY = ("元", "美元", "港元", "欧元", "日元", "人民币")
+_MONEY = ("元", "美元", "港元", "欧元", "日元", "人民币", "新卢布", "卢布", "英镑")
 _RATE = ("%", "‰", "个百分点", "百分点", "倍", "成")
 _AREA = ("平方公里", "平方千米", "平方米", "公顷", "亩")
 _COUNT = (
@@ -82,7 +91,7 @@ _FIGURE = re.compile(
 _PERCENT_CN = re.compile(rf"(?:(?P<pre>{_PRE}){_S})?百分之(?P<num>{_AR}|{_CN})(?:(?P<post>{_POST}))?")
 _NUMBER = re.compile(rf"(?<![0-9.,])(?:{_AR})")
 
-_YEAR = r"(?:19|20)\d{2}|[〇零一二三四五六七八九]{4}"
+_YEAR = r"(?:19|20)\d{2}|(?:1 9|2 0) \d \d|[〇零一二三四五六七八九]{4}"  # "1 9 9 7 年": digits spaced as in _AR
 _MONTH = r"1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]"
 _DAY = r"3[01]|[12]\d|0?[1-9]|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]"
 _DATE = re.compile(
@@ -224,11 +233,11 @@ def _ordinal(norm: str, start: int) -> bool:
 
 
 def _is_year(num: str) -> bool:
-    return bool(re.fullmatch(r"(?:19|20)\d{2}", num))
+    return bool(re.fullmatch(r"(?:19|20)\d{2}", num.replace(" ", "")))
 
 
 def _to_decimal(token: str) -> Decimal | None:
-    token = token.replace(",", "")
+    token = token.replace(",", "").replace(" ", "").replace("·", ".")
     if not token or len(token) > _LONGEST_NUMBER:
         return None  # cn2an's time grows faster than the numeral's length (4,000 characters took 2 s)
     if token[0].isdigit():

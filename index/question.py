@@ -121,7 +121,10 @@ _EN_MONEY = re.compile(
     r"|\btotal value\b|\bworth\b|\brent(?:s|al)?\b|\bwages?\b|\bsalar(?:y|ies)\b|\bpensions?\b"
 )
 _AREA_WORDS = re.compile(r"面积|土地|用地|\b(?:land|area|acres?|mu|hectares?|square kilomet(?:er|re)s?)\b")
-_EN_MATERIAL = re.compile(r"\b(?:grain|crops?|electricity|power|energy|water|coal|steel|tons?|tonnes?)\b")
+_EN_MATERIAL = re.compile(
+    r"\b(?:grain|crops?|electricity|power|energy|water|coal|steel|tons?|tonnes?|oil|crude|natural gas|cotton|cement"
+    r"|fertili[sz]ers?|timber|iron)\b"
+)
 _EN_WAY = re.compile(
     r"\bhow\b(?! (?:much|many|long|big|large|old|far|high)\b)|\bwhat (?:measures|steps|means|ways?)\b"
 )

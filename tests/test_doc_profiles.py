@@ -9,7 +9,7 @@ import pytest
 from fake_index import searcher_over
 from paths import SEED
 
-from index.answer import Weights, build_answer
+from index.answer import Weights, build_answer, question_candidates
 from index.build import build_index
 from index.cite import doc_label
 from index.doc_profiles import PLAIN, WorkReport, evidence_label, profile_of
@@ -101,6 +101,9 @@ def test_work_report_plans_its_own_year_only() -> None:
     report = WorkReport(2025)
     assert report.plans_only((2025,)) and report.plans_only((2024, 2025))
     assert not report.plans_only((2024,)) and not report.plans_only(())
+    # a plan asked of another year is not this report's "今年": it plans 2025 only; of its own year it says nothing
+    # more than its sentences do (it reviews the year before too)
+    assert report.plans_of((2024,)) == -1.0 and report.plans_of((2025,)) == 0.0 and report.plans_of(()) == 0.0
 
 
 def test_work_report_gives_results_of_the_year_before_its_own() -> None:
@@ -145,6 +148,7 @@ def test_plain_adds_nothing() -> None:
     assert PLAIN.evidence_label(b) == doc_label(b) == evidence_label(b)
     assert not PLAIN.plans_only((2023,)) and not PLAIN.plans_only(())
     assert PLAIN.results_of((2023,)) == 0.0 and PLAIN.results_of((2023,), "今年新增就业1万人。") == 0.0
+    assert PLAIN.plans_of((2023,)) == 0.0 and PLAIN.plans_label(b) == ""
 
 
 # Plan wording: general, whatever the document's kind.
@@ -264,6 +268,30 @@ def test_a_plan_asked_is_evidenced_by_the_year_the_report_plans(tmp_path: Path) 
     plan = build_answer("What deficit did Zhejiang budget for 2007?", searcher, weights=OPEN)
     assert plan.answered and plan.figure is not None and plan.figure.text == "2450亿元"
     assert not build_answer("2007年浙江财政赤字是多少？", searcher, weights=OPEN).answered  # no result of 2007
+
+
+def test_a_plan_asked_is_not_the_next_reports_plan_for_its_own_year(tmp_path: Path) -> None:
+    """"今年拟发行1500亿元" in the 2002 report is 2002's plan; the 2001 report's own line, naming no year either, is
+    2001's. A sentence naming the year asked keeps it, whatever year its report plans."""
+    files = {}
+    for year, body in ((2001, "二、今年的主要任务\n继续发行1400亿元长期建设国债，集中用于在建项目。\n"),
+                       (2002, "二、今年的主要任务\n今年拟发行1500亿元长期建设国债。\n"),
+                       (1982, "二、第六个五年计划\n到一九八五年，全国粮食产量计划达到三亿六千万吨。\n"),
+                       (1985, "一、过去一年的工作\n全国粮食产量达到四亿零七百多万吨，比上年增长５．１％。\n")):
+        b = _report(year, body, title=f"{year}年国务院政府工作报告", file=f"national/{year}_国务院政府工作报告.txt")
+        files[b.file] = b.text
+    searcher = searcher_over(tmp_path, files)
+    asked = make_query("2001年国家打算发行多少长期建设国债？", searcher)
+    dated = {c.sentence.text[:6]: c.values["agreement"] for c in question_candidates(asked, searcher, weights=OPEN)}
+    assert dated["今年拟发行1"] == -1.0 and dated["继续发行14"] == 0.0
+    grain_asked = make_query("按“六五”计划，到1985年全国粮食产量计划要达到多少吨？", searcher)
+    dated = {c.sentence.text[:6]: c.values["agreement"]
+             for c in question_candidates(grain_asked, searcher, weights=OPEN)}
+    assert dated["到一九八五年"] == 0.0  # it names the year asked: no report's year overrules it
+    bonds = build_answer("2001年国家打算发行多少长期建设国债？", searcher, weights=OPEN)
+    assert bonds.answered and bonds.figure is not None and bonds.figure.text == "1400亿元"
+    grain = build_answer("按“六五”计划，到1985年全国粮食产量计划要达到多少吨？", searcher, weights=OPEN)
+    assert grain.answered and grain.figure is not None and grain.figure.text == "三亿六千万吨"
 
 
 def test_a_city_or_the_nation_is_not_answered_by_a_provinces_figure(tmp_path: Path) -> None:

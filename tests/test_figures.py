@@ -191,3 +191,46 @@ def test_kept_figures_are_a_fresh_list_each_time() -> None:
     again = find_figures(text, 10)
     assert [f.text for f in again] == ["932.7 万元", "81.9%"]
     assert [f.start for f in find_figures(text)] == [f.start - 10 for f in again]
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "value"),
+    [
+        # digits spaced one by one, as text drawn from a PDF has them (the State Council's 1998 report)
+        ("1 9 9 7 年国内生产总值达到7 4 7 7 2 亿元，按可比价格计算", "7 4 7 7 2 亿元", 7477200000000.0),
+        ("平均每年增长1 1 ％。", "1 1 ％", 11.0),
+        ("值平均每年增长1 5 ．3 ％，产业", "1 5 ．3 ％", 15.3),
+        # a middle dot as the decimal point (the 1999 report)
+        ("全年增长19·5％，全社会固定资产投资", "19·5％", 19.5),
+    ],
+)
+def test_spaced_digits_and_a_middle_dot_are_one_number(text: str, figure: str, value: float) -> None:
+    found = find_figures(text)
+    assert [(f.text, f.value) for f in found] == [(figure, value)]  # not "2 亿元", "1 ％" or "5％"
+    assert text[found[0].start:found[0].end] == figure  # verbatim
+
+
+def test_a_spaced_year_is_a_year_not_a_figure() -> None:
+    text = "1 9 9 7 年粮食产量达到4 9 2 5 0 万吨"
+    assert [f.text for f in find_figures(text)] == ["4 9 2 5 0 万吨"]
+    assert [iso for _, _, iso in find_dates(text)] == ["1997"]
+
+
+def test_numbers_a_space_apart_in_ordinary_text_stay_apart() -> None:
+    assert [f.text for f in find_figures("2022 年 9 月 20 日，48 个村参股投资 3109.5 万元")] == ["48 个", "3109.5 万元"]
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "value", "unit"),
+    [
+        # traditional characters, as the State Council's 1954 report writes them; the figure keeps them
+        ("即達到二十一萬六千餘人", "二十一萬六千餘人", 216000.0, "人"),
+        ("共增產糧食三億五千萬噸", "三億五千萬噸", 350000000.0, "吨"),
+        # money in another currency
+        ("共计十四亿零六百万新卢布", "十四亿零六百万新卢布", 1406000000.0, "新卢布"),
+    ],
+)
+def test_traditional_numerals_and_other_currencies_are_read(text: str, figure: str, value: float, unit: str) -> None:
+    found = find_figures(text)
+    assert [(f.text, f.value, f.unit) for f in found] == [(figure, value, unit)]
+    assert figure_kind(found[0]) == ("money" if unit == "新卢布" else "count" if unit == "人" else "other")

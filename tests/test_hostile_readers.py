@@ -28,6 +28,8 @@ PATHOLOGICAL = {
     "numerals": "一二",
     "digits and units": "1元",
     "percent": "1%",
+    "spaced digits": "1 ",  # each digit may begin a spaced number ("7 4 7 7 2 亿元")
+    "middle dots": "1·",
     "tabs": " \t",
     "issue": "2022 ",
     "block starts": "（一",

@@ -105,6 +105,9 @@ QUESTIONS: list[tuple[str, str, bool, str | None]] = [
     # a wage or a pension is money, though the question names the workers who earn it
     ("1979年全民所有制职工年平均工资有多少？", "money", True, "元"),
     ("What was the average monthly pension of enterprise retirees in China in 2008?", "money", True, "元"),
+    # "how much" of a material is a quantity, not money
+    ("How much crude oil did China produce in 1978?", "other", True, None),
+    ("How much cotton did Xinjiang produce in 2024?", "other", True, None),
 ]
 
 

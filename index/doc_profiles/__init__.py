@@ -31,6 +31,12 @@ class DocProfile(Protocol):
         """The document speaks of one of these years only as plans, so its figures are no results of them."""
         ...
 
+    def plans_of(self, years: tuple[int, ...]) -> float:
+        """For a plan asked of `years`, of a sentence naming no year: -1 when the document's kind says it plans
+        another year ("今年拟发行…" in the 2002 report is 2002's plan, not 2001's), else 0. Never 1: a report of the
+        year asked also reviews the year before ("粮食产量达到四亿零七百多万吨" in the 1985 report is 1984's)."""
+        ...
+
     def results_of(self, years: tuple[int, ...], text: str = "") -> float:
         """1 when the document gives results of one of these years, -1 when it only plans them (or `text`, a
         sentence of it, speaks of another year in the document's own words: "今年"), 0 when its kind says nothing

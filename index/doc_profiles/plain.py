@@ -23,6 +23,9 @@ class Plain:
     def plans_only(self, years: tuple[int, ...]) -> bool:
         return False
 
+    def plans_of(self, years: tuple[int, ...]) -> float:
+        return 0.0
+
     def results_of(self, years: tuple[int, ...], text: str = "") -> float:
         return 0.0
 

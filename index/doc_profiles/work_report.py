@@ -49,6 +49,9 @@ class WorkReport:
     def plans_only(self, years: tuple[int, ...]) -> bool:
         return self.year in years  # the 2025 report only plans 2025: its results are 2024's
 
+    def plans_of(self, years: tuple[int, ...]) -> float:
+        return -1.0 if years and not self.plans_only(years) else 0.0
+
     def results_of(self, years: tuple[int, ...], text: str = "") -> float:
         if self.year - 1 in years and _THIS_YEAR.search(text):
             return -1.0  # "今年发展主要预期目标是…" speaks of the year the report plans, not of the one it reviews
