@@ -8,7 +8,7 @@ from index.cite import citation, source_of
 from index.config import DEFAULT_SCORER, Scorer
 from index.direction import comes_from_elsewhere, goes_the_other_way
 from index.evidence import documents_naming
-from index.features import Candidate, candidates, speaking_for_the_nation
+from index.features import Candidate, candidates, speaking_for_the_nation, the_reports_named
 from index.figures import figure_kind, find_figures
 from index.history import figure_history
 from index.measures import names_measures
@@ -222,7 +222,8 @@ def question_candidates(
 ) -> list[Candidate]:
     """The sentences that may answer a question, with their features (what both scorers rank)."""
     w = weights or Weights()
-    files = speaking_for_the_nation(searcher, documents_naming(searcher, list(query.terms)), query)
+    files = the_reports_named(searcher, speaking_for_the_nation(
+        searcher, documents_naming(searcher, list(query.terms)), query), query)
     hits = searcher.search(query, k=w.retrieve, mode=mode, files=files, each=w.retrieve_each,
                            lexical_weight=w.lexical_weight)
     return candidates(searcher, query, hits, w.planned_fit)

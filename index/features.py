@@ -131,8 +131,8 @@ _ORDINAL = re.compile(r"第\s*[\d０-９]+|(?i:\b(?:issue|no\.?|number)\s*\d+)")
 
 def _quoted_numbers(query: Query) -> frozenset[str]:
     """The figures a question quotes ("简报里那个1.65万人次指的是什么", "What is the 1,500 mu …"): its numbers but
-    its years, its ordinals ("第10期") and those below 10, which name too much ("三坚持")."""
-    years = {str(y) for y in query.intent.years}
+    its years (a report's too), its ordinals ("第10期") and those below 10, which name too much ("三坚持")."""
+    years = {str(y) for y in (*query.intent.years, *query.reports)}
     said = numbers_in(_ORDINAL.sub(" ", query.text))
     return frozenset(n for n in said if n not in years and (("." in n) or float(n) >= 10))
 
@@ -201,6 +201,17 @@ def speaking_for_the_nation(searcher: Searcher, files: list[str] | None, query: 
     briefings = searcher.snapshot.briefings
     pool = files if files is not None else list(briefings)
     kept = [f for f in pool if not profile_of(briefings[f]).speaks_for_another(asked, "")]
+    return kept or files
+
+
+def the_reports_named(searcher: Searcher, files: list[str] | None, query: Query) -> list[str] | None:
+    """For a question naming a report by its year ("1975年的报告里说…"), the documents (of `files`, or all) that are
+    that report; `files` again when none is, or when it names none."""
+    if not query.reports:
+        return files
+    briefings = searcher.snapshot.briefings
+    pool = files if files is not None else list(briefings)
+    kept = [f for f in pool if any(profile_of(briefings[f]).is_report_of(y) for y in query.reports)]
     return kept or files
 
 

@@ -14,7 +14,7 @@ from index.evidence import squash
 from index.glossary import glossary_terms, is_english
 from index.pinyin_names import spelled
 from index.question import Intent, understand
-from index.tokenize import is_stop_word, key_terms, query_tokens
+from index.tokenize import is_stop_word, key_terms, query_tokens, report_years
 
 __all__ = ["Corpus", "Query", "make_query"]
 
@@ -41,6 +41,7 @@ class Query:
     terms: tuple[str, ...]  # key terms (places, programmes, years) without spaces: what the evidence must name
     words: Mapping[str, float]  # each token weighed by its rarity in the index (idf)
     encode: Callable[[str], np.ndarray] = field(repr=False, compare=False)
+    reports: tuple[int, ...] = ()  # years it names as a report's ("1975年的报告"): which documents it asks about
     # Filled on first use. Not functools.cached_property: on Python 3.11 it holds one lock for every instance,
     # which would make the bot's concurrent questions wait for each other's encoding.
     _vector: list[np.ndarray] = field(default_factory=list, init=False, repr=False, compare=False)
@@ -105,4 +106,5 @@ def make_query(text: str, corpus: Corpus) -> Query:
         terms=terms,
         words={t: corpus.idf(t) for t in tokens},
         encode=corpus.encode_query,
+        reports=tuple(report_years(text)),
     )

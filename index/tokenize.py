@@ -44,6 +44,12 @@ _ORGANISATION = re.compile(r"(?:局|委|办|厅|部|院|会|所|中心|公司|�
 _TITLE = re.compile(r"市长|县长|省长|书记|主任|局长|部长|厅长|区长|镇长|乡长|村长|同志|主席|委员")
 _YEAR = re.compile(r"(?<![\d.])(?:19|20)\d{2}(?![\d.])\s*(?P<next>.?)")
 _CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)")
+# A year that names a report, not what is asked of it: "1975年的报告里说…", "the December 1964 report", "As of the
+# 1988 government work report".
+_REPORT_YEAR = re.compile(
+    r"(?P<zh>(?:19|20)\d{2})\s*年?\s*(?:\d{1,2}\s*月)?\s*的?\s*(?:政府)?(?:工作)?报告"
+    r"|(?i:\b(?P<en>(?:19|20)\d{2})(?:'s)?\s+(?:government\s+)?(?:work\s+)?reports?\b)"
+)
 
 
 def _words(*lines: str) -> frozenset[str]:
@@ -164,10 +170,17 @@ def years(text: str) -> list[int]:
     return [year for _, year in _years(unicodedata.normalize("NFKC", text))]
 
 
+def report_years(text: str) -> list[int]:
+    """Years a text names as a report's ("1975年的报告", "the 1964 report"): which document, not whose figures."""
+    return [int(m.group("zh") or m.group("en")) for m in _REPORT_YEAR.finditer(unicodedata.normalize("NFKC", text))]
+
+
 def _years(text: str) -> list[tuple[int, int]]:
+    reports = {m.start("zh") if m.group("zh") else m.start("en") for m in _REPORT_YEAR.finditer(text)}
     found = [
         (m.start(), int(m.group()[:4])) for m in _YEAR.finditer(text)
-        if m.group("next") in {"", "年", "第"} or not re.match(r"[\u3400-\u9fff%]", m.group("next"))
+        if m.start() not in reports
+        and (m.group("next") in {"", "年", "第"} or not re.match(r"[\u3400-\u9fff%]", m.group("next")))
     ]
     found += [(m.start(), int(_chinese_year(m.group())[:4])) for m in _CN_YEAR.finditer(text)]
     return sorted(found)

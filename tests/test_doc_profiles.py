@@ -294,6 +294,24 @@ def test_a_plan_asked_is_not_the_next_reports_plan_for_its_own_year(tmp_path: Pa
     assert grain.answered and grain.figure is not None and grain.figure.text == "三亿六千万吨"
 
 
+def test_a_report_named_by_its_year_is_the_document_asked(tmp_path: Path) -> None:
+    """"1975年的报告" is the report titled 1975, not a figure of 1975 (which that report does not give: it reviews
+    1974); its year is no quoted figure either ("一九七五年" in another report's sentence)."""
+    files = {}
+    said_in = {1975: "跟我国有经贸往来的国家和地区达到一百五十多个", 1976: "有经济贸易关系的国家和地区达到一百六十多个"}
+    for year, said in said_in.items():
+        b = _report(year, f"一、工作回顾\n{said}。\n",
+                    title=f"{year}年国务院政府工作报告", file=f"national/{year}_国务院政府工作报告.txt")
+        files[b.file] = b.text
+    searcher = searcher_over(tmp_path, files)
+    # the 1975 report words it as the question does; the one asked about is 1976's
+    for question, count in (("1976年的报告里说，跟我国有经贸往来的国家和地区有多少个？", "一百六十多个"),
+                            ("According to the 1975 report, with how many countries and regions did China trade?",
+                             "一百五十多个")):
+        a = build_answer(question, searcher, weights=OPEN)
+        assert a.answered and a.figure is not None and a.figure.text == count, question
+
+
 def test_a_city_or_the_nation_is_not_answered_by_a_provinces_figure(tmp_path: Path) -> None:
     searcher = searcher_over(tmp_path, {"provincial-2026/2026_四川省_政府工作报告.txt": (
         "政府工作报告\n一、过去一年工作回顾\n过去一年，全省实现地区生产总值67665亿元，增长5.5%。\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index import tokenize
-from index.tokenize import key_terms, places, query_tokens, tokens, years
+from index.tokenize import key_terms, places, query_tokens, report_years, tokens, years
 
 
 def test_domain_word_and_decimal_stay_whole() -> None:
@@ -138,6 +138,22 @@ def test_key_terms_never_generic_words() -> None:
 )
 def test_years(text: str, expected: list[int]) -> None:
     assert years(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "year_asked", "report"),
+    [
+        ("1975年的报告里说，跟我国有经贸往来的国家有多少个？", [], [1975]),
+        ("According to the December 1964 report, how much did China owe the Soviet Union?", [], [1964]),
+        ("As of the 1988 government work report, how many countries had relations with China?", [], [1988]),
+        ("2024年政府工作报告里，2023年GDP增长多少？", [2023], [2024]),
+        ("2024年GDP增长多少？", [2024], []),
+        ("2025年浙江省政府工作报告", [2025], []),  # the province between: the year stays a year
+    ],
+)
+def test_a_year_naming_a_report_is_no_year_asked(text: str, year_asked: list[int], report: list[int]) -> None:
+    assert years(text) == year_asked and report_years(text) == report
+    assert all(f"{y}年" not in key_terms(text) for y in report)
 
 
 def test_places() -> None:

@@ -23,6 +23,10 @@ class DocProfile(Protocol):
         """The document's name as evidence for a question's years and places."""
         ...
 
+    def is_report_of(self, year: int) -> bool:
+        """The document is the one a question means by "the {year} report" ("1975年的报告")."""
+        ...
+
     def plans_label(self, b: Briefing) -> str:
         """What the document's name says it plans, as evidence for a question asking a plan ("" when nothing)."""
         ...

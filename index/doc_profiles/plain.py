@@ -17,6 +17,9 @@ class Plain:
     def evidence_label(self, b: Briefing) -> str:
         return doc_label(b)
 
+    def is_report_of(self, year: int) -> bool:
+        return False
+
     def plans_label(self, b: Briefing) -> str:
         return ""
 

@@ -41,6 +41,9 @@ class WorkReport:
         stem = b.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         return f"{YEAR.sub('', f'{b.title} {stem}')} {self.year - 1}年"
 
+    def is_report_of(self, year: int) -> bool:
+        return self.year == year
+
     def plans_label(self, b: Briefing) -> str:
         """The year the report plans: "2007年" is evidence for the 2007 report when a plan of 2007 is asked ("What
         deficit was budgeted for 2007": "今年中央财政赤字拟安排2450亿元")."""
