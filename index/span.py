@@ -8,7 +8,7 @@ from index.figures import figure_kind, find_figures
 from index.measures import measure_of
 from index.question import Intent, names_rate_sort, totals, written_as_change
 from index.records import Figure, Sentence
-from index.tokenize import tokens
+from index.tokenize import tokens, years
 
 _KIND_UNITS = {"money": "money", "rate": "rate", "count": "count"}
 # Each figure is scored by scanning its sentence, so a sentence is looked at for its first figures only:
@@ -38,6 +38,9 @@ def pick_figure(s: Sentence, intent: Intent, words: dict[str, float], lead: str 
     if intent.asks_change and intent.kind != "rate":
         # "比上年增加了多少" asks the change: "增加61元", not the level "达到705元" before it.
         pool = [f for f in pool if written_as_change(s.text, f, s.start)] or pool
+    if intent.years:
+        # "工资总额一九八○年为七百七十三亿元，一九八五年将达到九百八十三亿元": 1985's is the one its clause dates so.
+        pool = [f for f in pool if not set(intent.years).isdisjoint(years(_clause_before(s, f)))] or pool
     if intent.rate_of:
         # "比上年增长了多少" asks a growth: "完成了原定计划的101%" in the same sentence is a rate of another sort.
         pool = [f for f in pool if names_rate_sort(intent.rate_of, _clause_before(s, f))] or pool

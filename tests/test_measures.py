@@ -174,6 +174,25 @@ def test_foreign_direct_investment_is_not_all_foreign_capital(tmp_path: Path) ->
     assert measures_named("1993年外商直接投资达到多少？") == ("foreign direct investment",)
 
 
+def test_an_average_wage_is_not_the_wage_bill(tmp_path: Path) -> None:
+    report = ("1986年政府工作报告\n\n一、第六个五年计划的执行情况\n\n"
+              "全国职工的工资总额一九八○年为七百七十三亿元，一九八五年将达到九百八十三亿元。\n")
+    searcher = searcher_over(tmp_path, {"report.txt": report})
+    refused = build_answer("1985年全国职工年平均工资是多少元？", searcher, weights=OPEN)
+    assert not refused.answered and refused.refused_by == "measure"
+    assert measures_named("What was the average wage of Chinese workers in 1985?") == ("average wage",)
+    # of two figures, the one its clause dates in the year asked ("一九八五年将达到…"), though the other's names more
+    assert answered_figure(searcher, "1985年全国职工工资总额是多少？") == "九百八十三亿元"
+
+
+def test_hospital_beds_are_not_the_hospitals(tmp_path: Path) -> None:
+    report = "1954年政府工作报告\n\n一、卫生工作\n\n到一九五三年底，中央卫生部所属医院共有三千零六十八所。\n"
+    searcher = searcher_over(tmp_path, {"report.txt": report})
+    refused = build_answer("How many hospital beds were there in China at the end of 1953?", searcher, weights=OPEN)
+    assert not refused.answered and refused.refused_by == "measure"
+    assert answered_figure(searcher, "到1953年底中央卫生部所属医院有多少所？") == "三千零六十八所"
+
+
 def test_respectively_gives_each_figure_its_own_measure(tmp_path: Path) -> None:
     report = "2025年某省政府工作报告\n\n一、2024年工作回顾\n\n粮食、棉花产量分别达到3200万吨、590万吨。\n"
     searcher = searcher_over(tmp_path, {"report.txt": report})
