@@ -35,7 +35,10 @@ SEVERAL_YEARS = re.compile(
 # A paragraph that opens on a span of years speaks of it throughout: "这五年，我们…", "——这五年民生福祉不断增进。",
 # "五年来，…", "过去五年…", "“十四五”时期…". Only its opening counts: "刚刚过去的2025年，是“十四五”收官之年"
 # speaks of one year.
-PERIOD_LEAD = re.compile(r"(?:——)?(?:这|过去|近)?[五5]年(?:来|间|中|里)?|“?十[三四五]五”?(?:时期|期间|以来)")
+PERIOD_LEAD = re.compile(
+    r"(?:——)?(?:这|过去|近)?[五5]年(?:来|间|中|里)?|“?十[三四五]五”?(?:时期|期间|以来)"
+    r"|——这是[^，。；]{0,24}的五年"  # "——这是招大引强、开放合作成果丰硕的五年。…累计接待游客17.52亿人次"
+)
 # How far back a sentence's paragraph is looked for: a longer paragraph's opening is too far to speak for it.
 _PARAGRAPH_REACH = 2000
 # A section that sets out plans: "二、2025年工作总体要求和主要目标", "三、2026年重点工作", "下一步工作打算" …
@@ -102,7 +105,7 @@ def in_a_period_paragraph(text: str, start: int) -> bool:
     opening = text.rfind("\n", max(0, start - _PARAGRAPH_REACH), start) + 1
     if opening == 0 and start > _PARAGRAPH_REACH:
         return False
-    return PERIOD_LEAD.match(text, opening, opening + 16) is not None
+    return PERIOD_LEAD.match(text, opening, opening + 32) is not None
 
 
 def other_years(titles: tuple[str, ...], years: tuple[int, ...]) -> bool:

@@ -21,6 +21,7 @@ def test_a_paragraph_opening_on_a_span_of_years_speaks_of_it_throughout() -> Non
         "——这五年民生福祉不断增进。城镇新增就业累计106万人。\n"
         "五年来，我们坚定不移贯彻新发展理念。经济总量迈上新台阶。\n"
         "“十四五”时期，粮食产量稳定在500亿斤以上。\n"
+        "——这是招大引强、开放合作成果丰硕的五年。累计接待游客17.52亿人次。\n"
     )
     assert not in_a_period_paragraph(text, text.index("全年地区"))  # one year, though it names the span
     assert not in_a_period_paragraph(text, text.index("刚刚"))
@@ -28,6 +29,7 @@ def test_a_paragraph_opening_on_a_span_of_years_speaks_of_it_throughout() -> Non
     assert in_a_period_paragraph(text, text.index("——这五年"))
     assert in_a_period_paragraph(text, text.index("经济总量"))
     assert in_a_period_paragraph(text, text.index("粮食产量"))
+    assert in_a_period_paragraph(text, text.index("累计接待"))  # "这是…的五年": its opening runs past 16 characters
 
 
 def test_a_paragraph_too_long_to_reach_its_opening_is_not_read_as_one() -> None:
