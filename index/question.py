@@ -136,6 +136,7 @@ _EN_UNITS = (
     (re.compile(r"\b(?:projects|villages|parks|zones)\b"), "个"),
     (re.compile(r"\b(?:trainings|classes|courses|batches)\b"), "期"),
     (re.compile(r"\bmu\b"), "亩"),
+    (re.compile(r"\bhectares?\b"), "公顷"),  # an area: answered by any area unit (7.1 平方公里), not by "9 个"
     (re.compile(r"\bsquare kilomet(?:er|re)s?\b"), "平方公里"),
     (re.compile(r"\bpercentage points?\b"), "百分点"),
     (re.compile(r"\btimes\b"), "倍"),

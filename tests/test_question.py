@@ -105,6 +105,8 @@ QUESTIONS: list[tuple[str, str, bool, str | None]] = [
     # a wage or a pension is money, though the question names the workers who earn it
     ("1979年全民所有制职工年平均工资有多少？", "money", True, "元"),
     ("What was the average monthly pension of enterprise retirees in China in 2008?", "money", True, "元"),
+    # an area asked in hectares: any area answers it
+    ("Roughly how many hectares of land has the Songyang–Yuyao park developed?", "other", True, "公顷"),
     # "how much" of a material is a quantity, not money
     ("How much crude oil did China produce in 1978?", "other", True, None),
     ("How much cotton did Xinjiang produce in 2024?", "other", True, None),
