@@ -63,15 +63,18 @@ _COUNT = (
     "架", "期", "场", "次", "批", "村", "镇", "乡", "县", "篇", "部", "张", "株", "棵", "头", "只", "床",
     "种", "款", "支", "处", "类", "颗", "枚",
 )
+# Computing power as the reports write it: "算力规模超过55Eflops", "算力达4800PF", "算力规模达到5.1万P".
+_COMPUTING = ("EFLOPS", "EFlops", "Eflops", "PFLOPS", "PFlops", "Pflops", "PF", "P")
 _OTHER = (
     "微克/立方米", "立方米", "千瓦时", "千瓦", "兆瓦", "公里", "千米", "米", "吨", "千克", "公斤", "斤",
     "标准箱", "标箱", "度", "个月", "个小时", "年", "天", "小时", "分钟", "周年", "岁",
+    *_COMPUTING,
 )
 _UNITS = sorted({*_MONEY, *_RATE, *_AREA, *_COUNT, *_OTHER}, key=len, reverse=True)
 # Units of one physical dimension: "多少吨" may be answered in 斤, not in 标准箱; "多久" in 个月, not in 万元.
 _DIMENSIONS = (
     ("吨", "千克", "公斤", "斤"), ("公里", "千米", "米"), ("千瓦时", "度"), ("千瓦", "兆瓦"), ("标准箱", "标箱"),
-    ("立方米",), ("微克/立方米",), ("年", "个月", "天", "小时", "个小时", "分钟"),
+    ("立方米",), ("微克/立方米",), ("年", "个月", "天", "小时", "个小时", "分钟"), _COMPUTING,
 )
 PHYSICAL_UNITS = tuple(u for group in _DIMENSIONS for u in group)
 # A unit that is the first character of the next word is no unit: "10.51亿 人均每周…" (per head) counts no people.

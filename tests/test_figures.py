@@ -234,3 +234,16 @@ def test_traditional_numerals_and_other_currencies_are_read(text: str, figure: s
     found = find_figures(text)
     assert [(f.text, f.value, f.unit) for f in found] == [(figure, value, unit)]
     assert figure_kind(found[0]) == ("money" if unit == "新卢布" else "count" if unit == "人" else "other")
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "unit"),
+    [("算力规模超过55Eflops，", "超过55Eflops", "Eflops"), ("算力达4800PF", "4800PF", "PF"),
+     ("算力规模达到5.1万P、增长130%", "5.1万P", "P")],
+)
+def test_computing_power_is_a_figure(text: str, figure: str, unit: str) -> None:
+    assert next((f.text, f.unit) for f in find_figures(text)) == (figure, unit)
+
+
+def test_a_letter_run_is_no_computing_unit() -> None:
+    assert [f.text for f in find_figures("推广PPP项目50个，5G基站12万个")] == ["50个", "12万个"]
