@@ -25,7 +25,7 @@ from index.plans import (
     results_before_plan,
 )
 from index.query import Query
-from index.question import sentence_fits
+from index.question import Intent, distribution_line, sentence_fits
 from index.records import Briefing, Sentence
 from index.search import Hit, Searcher
 from index.tokenize import places
@@ -107,7 +107,7 @@ def candidates(searcher: Searcher, query: Query, hits: list[Hit], planned_fit: f
             "window": max((fused.get(n, 0.0) for n in neighbours), default=0.0), "fit": fit,
             "planned": float(planned), "words_sentence": in_sentence, "words_context": in_context,
             "coverage": coverage, "figure": float(bool(find_figures(s.text))),
-            "wants_figure": float(intent.wants_figure), "heading": float(_passed_over(s, intent.about_document)),
+            "wants_figure": float(intent.wants_figure), "heading": float(_passed_over(s, intent)),
             "newest": float(newest is not None and b.date == newest), "english": float(intent.lang == "en"),
             "quoted": float(bool(quoted) and not quoted.isdisjoint(_numbers(s.text))),
         }
@@ -142,10 +142,13 @@ def _numbers(text: str) -> frozenset[str]:
     return frozenset(numbers_in(text))
 
 
-def _passed_over(s: Sentence, about_document: bool) -> bool:
+def _passed_over(s: Sentence, intent: Intent) -> bool:
     """No evidence (a heading, a question), or a header line (title, issue, issuer, recipients) unless the question
-    asks about the document."""
-    return not s.evidence or (s.kind == "meta" and not about_document)
+    asks about the document; or, when it asks whom the document went to, any line but a distribution line (the
+    title it names, "宁波支援合作工作简报", shares its words and answers nothing)."""
+    if intent.recipients and not distribution_line(s.text):
+        return True
+    return not s.evidence or (s.kind == "meta" and not intent.about_document)
 
 
 def _coverage(searcher: Searcher, b: Briefing, s: Sentence, query: Query, asked: tuple[str, ...]) -> float:

@@ -17,7 +17,7 @@ from index.records import Figure
 from index.segment import split_clauses
 from index.tokenize import places, query_tokens, years
 
-__all__ = ["Intent", "gives_per_unit", "names_part_of_year", "sentence_fits", "understand"]
+__all__ = ["Intent", "distribution_line", "gives_per_unit", "names_part_of_year", "sentence_fits", "understand"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class Intent:
     place_type: str = ""  # the suffix of the place asked for ("市" for 哪个市, "which city"); "" for any place
     asks_change: bool = True  # it asks how much something changed or was added ("增加了多少", "新增", "how many new")
     as_of: bool = False  # a date question asking as of when a running total holds ("是截至什么时候的")
+    recipients: str = ""  # the distribution line asked of a document: "报" (reported to), "送" (sent to), "发" (issued)
 
 
 _AREA_UNITS = ("平方公里", "公顷", "亩")
@@ -179,6 +180,14 @@ _ZH_ABOUT_DOCUMENT = re.compile(r"(?:这|本)(?:份|期|一期)?(?:简报|报告
 _EN_ABOUT_DOCUMENT = re.compile(r"\bthis (?:briefing|issue|bulletin|report)\b|\bwhich issue\b|\bissue number\b")
 # … asking which issue it is, answered by its issue line: "(2022 第 10 期)", "2022年第10期".
 _ASKS_ISSUE = re.compile(r"第几期|哪一期|几期|\bwhich issue\b|\bissue number\b|\bwhat issue\b")
+# An official document's distribution lines: "报：" those it is reported to, "送：" (or "抄送：") those it is sent
+# to, "发：" those it is issued to. A question about the document asks one of them by its verb.
+_RECIPIENTS_ASKED = (
+    (re.compile(r"报送|上报|呈报|报给|\breported to\b|\bsubmitted to\b"), "报"),
+    (re.compile(r"抄送|送给|送达|\bcopied to\b|\bsent to\b|\bcirculated to\b"), "送"),
+    (re.compile(r"印发|发给|分发|下发|\bdistributed to\b|\bissued to\b"), "发"),
+)
+_RECIPIENT_LINE = re.compile(r"\s*(?:抄(?=送))?(?P<line>[报送发])\s*[：:]")
 _ISSUE_LINE = re.compile(r"第\s*[\d一二三四五六七八九十]+\s*期")
 # "Which key areas …", "What are the three …", "Which offices …": a plural asked for.
 _EN_LIST = re.compile(r"\b(?:which|what)\b(?: \w+){0,2}? (?!(?:does|has|was)\b)\w{2,}[^s\W]s\b|\bwhat are\b|\blist\b")
@@ -214,6 +223,10 @@ _AS_OF_SAID = re.compile(r"截[至止]|至今|\bas (?:of|at)\b")
 # kind floor (index/answer.py `Weights.min_fit`) and below a sentence naming the date. Set by hand; docs/quality.md
 # "An eighth blind batch" gives its dev row.
 AS_OF_FIT = 0.8
+# Any line but the distribution line asked ("送：" for "报送给了哪些单位", or the issuer's name): well below the asked
+# line's 1.0, and below the kind floor, so no other line answers. Set by hand; docs/quality.md "An eighth blind
+# batch" gives its dev row.
+OTHER_RECIPIENTS = 0.3
 _GROWTH = re.compile(r"增长|下降|提高|提升|增加|减少")
 # A question asking a change or what was added ("增加了多少", "新增就业多少人", "how many new jobs"); one that does
 # not asks a level, which a change ("比上年增加61元", "增量39.7亿斤", "养老金人均每月新增110元") does not give.
@@ -251,10 +264,11 @@ def understand(question: str, tokens: tuple[str, ...] | None = None) -> Intent:
     if about and _ASKS_ISSUE.search(said):
         kind, unit, wants, listed = "issue", None, False, False
     change = bool((_ZH_CHANGE if zh else _EN_CHANGE).search(said))
+    recipients = next((line for cue, line in _RECIPIENTS_ASKED if cue.search(said)), "") if about else ""
     return Intent(kind, "zh" if zh else "en", terms, tuple(years(question)), wants, unit, measures_named(asked),
                   flow(question) if zh else None, days_named(question), listed, of, per_unit, about, part,
                   sorts[0] if len(sorts) == 1 else "", place_type, change,
-                  kind == "date" and _ASKS_AS_OF.search(said) is not None)
+                  kind == "date" and _ASKS_AS_OF.search(said) is not None, recipients)
 
 
 def names_part_of_year(sentence: str) -> bool:
@@ -324,6 +338,10 @@ def _en_kind(q: str) -> tuple[str, str | None]:
 
 def sentence_fits(intent: Intent, sentence: str) -> float:
     """How well `sentence` can hold the kind of answer `intent` asks for, from 0 to 1."""
+    if intent.recipients:
+        # "报送给了哪些单位" is answered by the "报：" line; the "送：" and "发：" lines name recipients of another
+        # sort, and no other line names any (the issuer's "宁波市对口支援和区域合作局" is no recipient).
+        return 1.0 if distribution_line(sentence) == intent.recipients else OTHER_RECIPIENTS
     if intent.kind in {"money", "count", "rate"} or intent.wants_figure:
         return _figure_fit(intent, sentence)
     fit = _kind_fit(intent, sentence)
@@ -336,6 +354,12 @@ def sentence_fits(intent: Intent, sentence: str) -> float:
         named = not intent.listed or any(intent.listed[i:i + 2] in sentence for i in range(len(intent.listed) - 1))
         return 1.0 if named else max(fit, LIST_OF_OTHER)
     return fit
+
+
+def distribution_line(sentence: str) -> str:
+    """Which of a document's distribution lines the sentence is ("报", "送" or "发"), or "" when none."""
+    line = _RECIPIENT_LINE.match(sentence)
+    return line.group("line") if line is not None else ""
 
 
 def _kind_fit(intent: Intent, sentence: str) -> float:

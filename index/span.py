@@ -136,10 +136,11 @@ def tightest_span(s: Sentence, figure: Figure | None, terms: list[str]) -> str:
                 if b - a < 8 and i > 0:
                     start = clauses[i - 1][0]
                 return _trim(s, start, b)
-    if terms:
-        best = max(clauses, key=lambda c: sum(t in s.text[c[0] - s.start : c[1] - s.start] for t in terms))
+    held = [sum(t in s.text[a - s.start : b - s.start] for t in terms) for a, b in clauses]
+    if any(held):
+        best = clauses[held.index(max(held))]
         return _trim(s, best[0], best[1])
-    return s.text
+    return s.text  # no clause names a key term: none is tighter than the others ("报：…" is not the answer)
 
 
 def _trim(s: Sentence, start: int, end: int) -> str:
