@@ -12,6 +12,7 @@ from index.features import Candidate, candidates, speaking_for_the_nation, the_r
 from index.figures import figure_kind, find_figures
 from index.history import figure_history
 from index.measures import names_measures
+from index.plans import asks_for_plan, done_before
 from index.provenance import check_answer
 from index.query import Query, make_query
 from index.question import Intent, gives_per_unit, names_part_of_year
@@ -28,11 +29,11 @@ NEAR_FIT = 0.8
 # Why a question was refused (`Answer.refused_by`), in the order the rules are tried: the nearest sentence's cosine
 # is under the floor, it is no evidence (a heading), it misses a key term, too few question words, no figure of the
 # asked kind, a flow the other way, another year, no per-unit figure, no part of a year, another measure; a rate
-# where a level is asked; the figure's clause names nothing asked; the fitted model's probability is under its
-# threshold; nothing was retrieved at all.
+# where a level is asked; a result where a plan is asked; the figure's clause names nothing asked; the fitted
+# model's probability is under its threshold; nothing was retrieved at all.
 REFUSALS: tuple[str, ...] = (
     "cosine", "no evidence", "key terms", "words", "kind", "direction", "other year", "per unit", "part of year",
-    "measure", "rate for a level", "figure words", "model", "nothing found",
+    "measure", "rate for a level", "result for a plan", "figure words", "model", "nothing found",
 )
 
 
@@ -136,6 +137,9 @@ class Weights:
     # A figure asked for a quarter or a half of a year ("第三季度", "上半年") is not answered by a sentence naming no
     # part of a year: that is the year's. Set on dev: docs/quality.md "A third blind batch".
     part_of_year: bool = True
+    # A plan asked ("计划总投资是多少") is not answered by a figure its clause words as done ("已完成投资1.05亿元").
+    # Set on dev: docs/quality.md "An eighth blind batch".
+    result_for_plan: bool = True
     min_dense_zh: float = 0.80  # cosine floors: cross-lingual matches score lower
     min_dense_en: float = 0.68
 
@@ -192,6 +196,10 @@ def build_answer(
         # Per head asked, and the sentence's per-head figure is not the one it gives: "地区生产总值跨过3万亿元…人均生产
         # 总值居全国第12位" holds no GDP per head.
         return _refused(question, ranked, "per unit")
+    if figure is not None and w.result_for_plan and asks_for_plan(question) and done_before(
+            figure_subject(lead.sentence, figure, figures)):
+        # "计划总投资是多少" asks a plan; "一期启动项目已完成投资 1.05 亿元" gives what has been done so far.
+        return _refused(question, ranked, "result for a plan")
     if figure is not None and w.figure_words > 0:
         # The figure's own clause must name something the question asks about besides its places:
         # "组织5000余名职工" does not answer "派了多少名挂职干部".

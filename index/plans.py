@@ -61,6 +61,15 @@ _ASKS_PLAN = re.compile(
 )
 
 
+# A figure's clause that says it is done: "已完成投资", "已经建成", "已达到".
+_DONE = re.compile(r"已(?:经)?(?:完成|实现|达到|达|建成|投入|到位|累计)")
+
+
+def done_before(clause: str) -> bool:
+    """The clause leading up to a figure says it is already done: a result, not a plan."""
+    return _DONE.search(clause) is not None
+
+
 def asks_for_plan(question: str) -> bool:
     """The question asks for the target itself ("增长目标是多少"): a plan is then the answer."""
     return _ASKS_PLAN.search(question) is not None

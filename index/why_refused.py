@@ -16,5 +16,6 @@ WHY_REFUSED: dict[str, str] = {
     "part of year": "最接近的句子没有所问季度或半年的数字。",
     "measure": "最接近的句子给出的是另一项指标的数字。",
     "rate for a level": "最接近的句子只给出增长率，没有所问的数值本身。",
+    "result for a plan": "最接近的句子给出的是已完成的数字，不是所问的计划数。",
     "figure words": "最接近的数字说的不是所问的事项。",
 }

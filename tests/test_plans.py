@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from fake_index import OPEN, answered_figure, searcher_over
+from paths import SEED
 
 from index.answer import build_answer
 from index.evidence import squash
@@ -167,3 +168,10 @@ def test_an_allocation_asked_is_answered_by_the_years_own_plan(tmp_path: Path) -
     )
     searcher = searcher_over(tmp_path, {"2018年国务院政府工作报告.txt": report})
     assert answered_figure(searcher, "2018年给地方政府安排了多少专项债券额度？") == "1.35万亿元"
+
+
+def test_a_plan_asked_is_not_answered_by_what_is_already_done(tmp_path: Path) -> None:
+    searcher = searcher_over(tmp_path, {SEED.name: SEED.read_text(encoding="utf-8")})
+    plan = build_answer("产业飞地一期启动项目计划总投资是多少？", searcher, weights=OPEN)
+    assert not plan.answered and plan.refused_by == "result for a plan"
+    assert answered_figure(searcher, "产业飞地一期启动项目已完成投资多少？") == "1.05 亿元"
