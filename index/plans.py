@@ -53,11 +53,11 @@ YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 # A question asks for a plan in a target's words, by an intention ("打算发行多少"), by an allocation
 # ("给地方政府安排了多少专项债券额度": the year's budget, which its own report gives as a plan), by an estimate
 # ("预计增长多少": in a sentence 预计 also gives a year's result before its close, so it is no plan word there), or in
-# English ("budgeted for"); "the Sixth Five-Year Plan" names a period.
+# English ("budgeted for", "was to be spent"); "the Sixth Five-Year Plan" names a period.
 _ASKS_PLAN = re.compile(
     rf"{TARGET.pattern}|安排|预计|打算|准备"
     r"|(?i:\b(?:target(?:s|ed|ing)?|expect(?:s|ed|ing)?|(?<!year )plan(?:s|ned|ning)?|aim(?:s|ed|ing)?|goals?"
-    r"|projected|forecast|budget(?:ed|s)? for|budgeted)\b)"
+    r"|projected|forecast|budget(?:ed|s)? for|budgeted|(?:was|were|is|are) to be)\b)"
 )
 
 

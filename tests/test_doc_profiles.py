@@ -104,6 +104,7 @@ def test_work_report_plans_its_own_year_only() -> None:
     # a plan asked of another year is not this report's "今年": it plans 2025 only; of its own year it says nothing
     # more than its sentences do (it reviews the year before too)
     assert report.plans_of((2024,)) == -1.0 and report.plans_of((2025,)) == 0.0 and report.plans_of(()) == 0.0
+    assert report.plans_of((2021, 2025)) == 0.0 and report.plans_of((2026, 2030)) == -1.0  # a plan's span of years
 
 
 def test_work_report_gives_results_of_the_year_before_its_own() -> None:

@@ -149,6 +149,7 @@ def test_years_in_chinese_numerals_are_the_years_a_question_names(tmp_path: Path
         ("云南2025年产业投资预计增长多少？", True),
         ("What central government deficit did the State Council budget for 2007?", True),
         ("2001年国家打算发行多少长期建设国债？", True),
+        ("Under the First Five-Year Plan, how much in total was to be spent on economic construction?", True),
         ("2018年全国减税降费多少？", False),
         ("How much general public budget revenue did Guangdong collect in 2024?", False),  # a result
         # a plan's name is a period, not a plan asked for

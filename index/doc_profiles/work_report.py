@@ -53,7 +53,9 @@ class WorkReport:
         return self.year in years  # the 2025 report only plans 2025: its results are 2024's
 
     def plans_of(self, years: tuple[int, ...]) -> float:
-        return -1.0 if years and not self.plans_only(years) else 0.0
+        # Several years asked are a span ("the First Five-Year Plan (1953–1957)"): a report of a year inside it plans
+        # part of it.
+        return -1.0 if years and not min(years) <= self.year <= max(years) else 0.0
 
     def results_of(self, years: tuple[int, ...], text: str = "") -> float:
         if self.year - 1 in years and _THIS_YEAR.search(text):
