@@ -94,7 +94,7 @@ _FIGURE = re.compile(
 _PERCENT_CN = re.compile(rf"(?:(?P<pre>{_PRE}){_S})?百分之(?P<num>{_AR}|{_CN})(?:(?P<post>{_POST}))?")
 _NUMBER = re.compile(rf"(?<![0-9.,])(?:{_AR})")
 
-_YEAR = r"(?:19|20)\d{2}|(?:1 9|2 0) \d \d|[〇零一二三四五六七八九]{4}"  # "1 9 9 7 年": digits spaced as in _AR
+_YEAR = r"(?:19|20)\d{2}|(?:1 9|2 0) \d \d|[〇○零一二三四五六七八九]{4}"  # "1 9 9 7 年": digits spaced as in _AR
 _MONTH = r"1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]"
 _DAY = r"3[01]|[12]\d|0?[1-9]|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]"
 _DATE = re.compile(
@@ -262,8 +262,8 @@ def _canonical(value: Decimal) -> str:
 def _cn_int(token: str) -> int | None:
     if token.isdigit():
         return int(token)
-    if re.fullmatch(r"[〇零一二三四五六七八九]{4}", token):
-        return int(token.translate(str.maketrans("〇零一二三四五六七八九", "00123456789")))
+    if re.fullmatch(r"[〇○零一二三四五六七八九]{4}", token):  # "一九八○": a white circle as zero
+        return int(token.translate(str.maketrans("〇○零一二三四五六七八九", "000123456789")))
     value = _to_decimal(token)
     return int(value) if value is not None and value == value.to_integral_value() else None
 

@@ -39,8 +39,9 @@ def pick_figure(s: Sentence, intent: Intent, words: dict[str, float], lead: str 
         # "比上年增加了多少" asks the change: "增加61元", not the level "达到705元" before it.
         pool = [f for f in pool if written_as_change(s.text, f, s.start)] or pool
     if intent.years:
-        # "工资总额一九八○年为七百七十三亿元，一九八五年将达到九百八十三亿元": 1985's is the one its clause dates so.
-        pool = [f for f in pool if not set(intent.years).isdisjoint(years(_clause_before(s, f)))] or pool
+        # "工资总额一九八○年为七百七十三亿元，一九八五年将达到九百八十三亿元": not the figure whose clause dates it in
+        # another year. A clause naming no year keeps its figure: "2024年…，一般公共预算总收入5955.6亿元" is 2024's.
+        pool = [f for f in pool if not _dated_otherwise(_clause_before(s, f), intent.years)] or pool
     if intent.rate_of:
         # "比上年增长了多少" asks a growth: "完成了原定计划的101%" in the same sentence is a rate of another sort.
         pool = [f for f in pool if names_rate_sort(intent.rate_of, _clause_before(s, f))] or pool
@@ -51,6 +52,11 @@ def pick_figure(s: Sentence, intent: Intent, words: dict[str, float], lead: str 
         # which goes on with the same subject; "锂电池增长103.1%，…，新能源汽车超过110万辆" does not.
         return _level_after(s, best, figures) or best
     return best
+
+
+def _dated_otherwise(clause: str, asked: tuple[int, ...]) -> bool:
+    said = years(clause)
+    return bool(said) and set(said).isdisjoint(asked)
 
 
 def _level_after(s: Sentence, rate: Figure, figures: list[Figure]) -> Figure | None:

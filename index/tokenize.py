@@ -43,7 +43,8 @@ _ADMIN_SUFFIX = re.compile(r"(?:维吾尔自治区|壮族自治区|回族自治�
 _ORGANISATION = re.compile(r"(?:局|委|办|厅|部|院|会|所|中心|公司|集团|银行|大学|学院|政府)$")
 _TITLE = re.compile(r"市长|县长|省长|书记|主任|局长|部长|厅长|区长|镇长|乡长|村长|同志|主席|委员")
 _YEAR = re.compile(r"(?<![\d.])(?:19|20)\d{2}(?![\d.])\s*(?P<next>.?)")
-_CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)")
+# "一九八○年": older reports write the zero of a year as a white circle (○) as often as 〇.
+_CN_YEAR = re.compile(r"[〇○零一二三四五六七八九]{4}(?=年)")
 # A year that names a report, not what is asked of it: "1975年的报告里说…", "the December 1964 report", "As of the
 # 1988 government work report".
 _REPORT_YEAR = re.compile(
@@ -270,7 +271,7 @@ def _cut_han(v: _Vocab, run: str) -> list[str]:
     return out
 
 
-_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 
 
 def arabic_years(text: str) -> str:

@@ -185,6 +185,15 @@ def test_an_average_wage_is_not_the_wage_bill(tmp_path: Path) -> None:
     assert answered_figure(searcher, "1985年全国职工工资总额是多少？") == "九百八十三亿元"
 
 
+def test_a_figure_whose_clause_names_no_year_is_the_sentences_year(tmp_path: Path) -> None:
+    """Only a clause dating its figure in another year gives it up: "2024年…，一般公共预算总收入5955.6亿元" is 2024's,
+    though its own clause names no year and the GDP's does."""
+    report = ("2025年某省政府工作报告\n\n一、2024年工作回顾\n\n"
+              "初步统计，2024年全省地区生产总值57761亿元、增长5.5%，一般公共预算总收入5955.6亿元、增长0.8%。\n")
+    searcher = searcher_over(tmp_path, {"report.txt": report})
+    assert answered_figure(searcher, "2024年该省一般公共预算总收入是多少？") == "5955.6亿元"
+
+
 def test_hospital_beds_are_not_the_hospitals(tmp_path: Path) -> None:
     report = "1954年政府工作报告\n\n一、卫生工作\n\n到一九五三年底，中央卫生部所属医院共有三千零六十八所。\n"
     searcher = searcher_over(tmp_path, {"report.txt": report})

@@ -127,6 +127,7 @@ def test_key_terms_never_generic_words() -> None:
         ("2022年", [2022]),
         ("2022 年上半年", [2022]),
         ("二〇二二年", [2022]),
+        ("一九八○年", [1980]),  # a white circle as zero, as the older reports write it
         ("What happened in 2022?", [2022]),
         ("（2022 第 10 期）", [2022]),
         ("2021, 2022 and 2023", [2021, 2022, 2023]),
