@@ -11,6 +11,7 @@ from fake_index import OPEN, answered_figure, searcher_over
 from index.answer import build_answer
 from index.measures import measure_of, measures_named, names_measures
 from index.question import understand
+from index.search import Searcher
 
 
 @pytest.mark.parametrize(
@@ -114,11 +115,17 @@ def test_a_question_naming_several_measures_is_answered_by_a_sentence_naming_one
     assert not names_measures("棉花总产568.6万吨、占全国92.2%。", ("coal", "natural gas"))
 
 
+def _refused_as_another_measure(tmp_path: Path, report: str, question: str) -> Searcher:
+    """A searcher over the one report, after checking the question is refused for naming another measure."""
+    searcher = searcher_over(tmp_path, {"report.txt": report})
+    refused = build_answer(question, searcher, weights=OPEN)
+    assert not refused.answered and refused.refused_by == "measure"
+    return searcher
+
+
 def test_exports_are_refused_where_only_imports_and_exports_are_given(tmp_path: Path) -> None:
     report = "2014年政府工作报告\n\n一、2013年工作回顾\n\n2013年，进出口总额突破4万亿美元，再上新台阶。\n"
-    searcher = searcher_over(tmp_path, {"report.txt": report})
-    refused = build_answer("What was the value of China's exports in 2013?", searcher, weights=OPEN)
-    assert not refused.answered and refused.refused_by == "measure"
+    searcher = _refused_as_another_measure(tmp_path, report, "What was the value of China's exports in 2013?")
     assert answered_figure(searcher, "2013年全国进出口总额是多少？") == "4万亿美元"
 
 
@@ -138,9 +145,7 @@ def test_a_figure_of_another_measure_in_a_sentence_naming_the_asked_one_is_refus
     # The sentence names imports (a rate of them); its only amount is the trade total.
     report = ("2012年政府工作报告\n\n一、2011年工作回顾\n\n"
               "全年货物进出口总额3.64万亿美元，增长22.5％，其中，出口增长20.3％，进口增长24.9％。\n")
-    searcher = searcher_over(tmp_path, {"report.txt": report})
-    refused = build_answer("2011年我国进口总额是多少美元？", searcher, weights=OPEN)
-    assert not refused.answered and refused.refused_by == "measure"
+    searcher = _refused_as_another_measure(tmp_path, report, "2011年我国进口总额是多少美元？")
     assert answered_figure(searcher, "2011年我国进出口总额是多少美元？") == "3.64万亿美元"
 
 
@@ -156,30 +161,24 @@ def test_a_figure_given_with_another_measure_for_a_share_is_refused(tmp_path: Pa
 
 def test_registered_unemployment_is_not_the_surveyed_rate(tmp_path: Path) -> None:
     report = "2022年政府工作报告\n\n一、2021年工作回顾\n\n城镇新增就业1269万人，城镇调查失业率平均为5.1%。\n"
-    searcher = searcher_over(tmp_path, {"report.txt": report})
     question = "What was China's registered urban unemployment rate in 2021?"
     assert measures_named(question) == ("registered unemployment",)
-    refused = build_answer(question, searcher, weights=OPEN)
-    assert not refused.answered and refused.refused_by == "measure"
+    searcher = _refused_as_another_measure(tmp_path, report, question)
     assert answered_figure(searcher, "2021年全国城镇调查失业率是多少？") == "5.1%"
 
 
 def test_foreign_direct_investment_is_not_all_foreign_capital(tmp_path: Path) -> None:
     report = ("1985年政府工作报告\n\n一、1984年的工作\n\n"
               "全国以各种形式实际使用的国外资金达26.6亿美元，比上年增长35.7%。\n\n对外开放继续扩大。\n")
-    searcher = searcher_over(tmp_path, {"report.txt": report})
-    refused = build_answer("How much foreign direct investment did China actually take in during 1984?", searcher,
-                           weights=OPEN)
-    assert not refused.answered and refused.refused_by == "measure"
+    _refused_as_another_measure(tmp_path, report,
+                                "How much foreign direct investment did China actually take in during 1984?")
     assert measures_named("1993年外商直接投资达到多少？") == ("foreign direct investment",)
 
 
 def test_an_average_wage_is_not_the_wage_bill(tmp_path: Path) -> None:
     report = ("1986年政府工作报告\n\n一、第六个五年计划的执行情况\n\n"
               "全国职工的工资总额一九八○年为七百七十三亿元，一九八五年将达到九百八十三亿元。\n")
-    searcher = searcher_over(tmp_path, {"report.txt": report})
-    refused = build_answer("1985年全国职工年平均工资是多少元？", searcher, weights=OPEN)
-    assert not refused.answered and refused.refused_by == "measure"
+    searcher = _refused_as_another_measure(tmp_path, report, "1985年全国职工年平均工资是多少元？")
     assert measures_named("What was the average wage of Chinese workers in 1985?") == ("average wage",)
     # of two figures, the one its clause dates in the year asked ("一九八五年将达到…"), though the other's names more
     assert answered_figure(searcher, "1985年全国职工工资总额是多少？") == "九百八十三亿元"
@@ -196,9 +195,8 @@ def test_a_figure_whose_clause_names_no_year_is_the_sentences_year(tmp_path: Pat
 
 def test_hospital_beds_are_not_the_hospitals(tmp_path: Path) -> None:
     report = "1954年政府工作报告\n\n一、卫生工作\n\n到一九五三年底，中央卫生部所属医院共有三千零六十八所。\n"
-    searcher = searcher_over(tmp_path, {"report.txt": report})
-    refused = build_answer("How many hospital beds were there in China at the end of 1953?", searcher, weights=OPEN)
-    assert not refused.answered and refused.refused_by == "measure"
+    question = "How many hospital beds were there in China at the end of 1953?"
+    searcher = _refused_as_another_measure(tmp_path, report, question)
     assert answered_figure(searcher, "到1953年底中央卫生部所属医院有多少所？") == "三千零六十八所"
 
 
