@@ -243,8 +243,7 @@ def _over_a_period(b: Briefing, s: Sentence, query: Query) -> bool:
     is no year's figure. A sentence that names the year is that year's, whatever its paragraph: "１９８７年来华旅游入境
     总人数达到２６９０万人次" in a paragraph comparing 1987 with 1982."""
     return (bool(query.intent.years) and not SEVERAL_YEARS.search(query.text)
-            and in_a_period_paragraph(b.text, s.start)
-            and not names_year(query.intent.years, s.text))
+            and in_a_period_paragraph(b.text, s.start) and not names_year(query.intent.years, s.text))
 
 
 def _planned(b: Briefing, s: Sentence, query: Query) -> bool:

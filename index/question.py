@@ -224,8 +224,8 @@ _AS_OF_SAID = re.compile(r"截[至止]|至今|\bas (?:of|at)\b")
 # "An eighth blind batch" gives its dev row.
 AS_OF_FIT = 0.8
 # Any line but the distribution line asked ("送：" for "报送给了哪些单位", or the issuer's name): well below the asked
-# line's 1.0, and below the kind floor, so no other line answers. Set by hand; docs/quality.md "An eighth blind
-# batch" gives its dev row.
+# line's 1.0; passed over as a heading is too (index/features.py `_passed_over`), so no other line leads. Set by
+# hand; docs/quality.md "An eighth blind batch" gives its dev row.
 OTHER_RECIPIENTS = 0.3
 _GROWTH = re.compile(r"增长|下降|提高|提升|增加|减少")
 # A question asking a change or what was added ("增加了多少", "新增就业多少人", "how many new jobs"); one that does
