@@ -41,6 +41,9 @@ def test_the_glossary_loads_with_a_few_hundred_phrases() -> None:
         ("What is Guangxi's 2025 target for the area planted with sugarcane?", ["面积", "糖料蔗"]),
         ("What was Heilongjiang's grain output in 2025?", ["粮食产量"]),  # the longer phrase, not 产量 alone
         ("How much did the central government put into agriculture, rural areas and farmers in 2008?", ["三农"]),
+        ("What was Jiangsu's R&D spending in 2024?", ["研发经费"]),
+        ("How large was Fujian's cross-border e-commerce trade in 2025?", ["跨境电商"]),  # not 电商平台
+        ("How many old residential compounds did Hubei renovate in 2024?", ["老旧小区"]),
     ],
 )
 def test_an_english_question_gains_the_chinese_terms(question: str, expected: list[str]) -> None:
